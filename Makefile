@@ -1,0 +1,45 @@
+# hv-foundation: the two commands a new user needs are `make preview` and `make test`.
+# Both create .venv and install the pinned requirements first (idempotent).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+STACK  ?= dev
+
+.PHONY: setup preview test lint typecheck pytest bench audit clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -r requirements-dev.txt -r policies/requirements.txt
+	@touch $@
+
+## preview: run the program offline on STACK (default dev) and gate it with the policy pack
+preview: setup
+	$(BIN)/python -m preflight --stack $(STACK) $(PREFLIGHT_ARGS)
+
+## test: lint, type-check and the whole pytest suite
+test: setup lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/python -m pytest -q
+
+## bench: preflight wall time per stack, the gate's share, the cost of a service, the audit scan
+bench: setup
+	$(BIN)/python -m benchmarks
+
+## audit: scan the live account (ambient AWS credentials) for contract breaches
+audit: setup
+	$(BIN)/python -m audit $(AUDIT_ARGS)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""hv-foundation components: one ComponentResource per pillar, built from the typed stack config."""

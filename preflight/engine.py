@@ -1,0 +1,307 @@
+"""The recording engine: runs a Pulumi Python program under mocks and records every registration.
+
+It stands in for the Pulumi engine where that matters to a policy gate: real URNs (the full
+parent type chain), duplicate URNs refused, default providers synthesized from `<pkg>:*` config
+when a resource or invoke has no explicit provider, and nothing left unknown (`preview=False`,
+so resources created inside `apply` are registered too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import MockResourceArgs, settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.mocks import MockEngine, MockMonitor, MockSettings
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from .mocks import DEFAULT_ACCOUNT, DEFAULT_REGION, AwsMocks, UnansweredInvokeError
+from .model import PROVIDER_TYPE_PREFIX, STACK_TYPE, Inventory, PreflightError, ResourceRecord
+from .project import ProgramSpec
+
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_MASK = "[secret]"
+
+
+class RecordingMonitor(MockMonitor):
+    """A MockMonitor that keeps the whole RegisterResourceRequest of every registration."""
+
+    def __init__(self, spec: ProgramSpec) -> None:
+        self.spec = spec
+        self.records: dict[str, ResourceRecord] = {}
+        self.failures: list[str] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self._stack_urn = ""
+        self._default_providers: dict[str, str] = {}
+        self.aws_mocks = AwsMocks(self)
+        super().__init__(self.aws_mocks)
+
+    # --- URNs and providers -------------------------------------------------------------------
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # Real URNs carry every ancestor's type except the root stack's.
+        if parent and parent != self._stack_urn:
+            type_ = f"{parent.split('::')[2]}${type_}"
+        return f"urn:pulumi:{self.spec.stack}::{self.spec.project}::{type_}::{name}"
+
+    def _provider_inputs(self, ref: str | None) -> Mapping[str, Any]:
+        if not ref:
+            return {}
+        record = self.records.get(ref.rsplit("::", 1)[0])  # a reference is `<urn>::<id>`
+        return record.inputs if record else {}
+
+    def region_and_account(self, provider_ref: str | None) -> tuple[str, str]:
+        inputs = self._provider_inputs(provider_ref)
+        region = inputs.get("region") or DEFAULT_REGION
+        accounts = _json_value(inputs.get("allowedAccountIds")) or [DEFAULT_ACCOUNT]
+        return str(region), str(accounts[0])
+
+    def default_tags(self, provider_ref: str | None) -> Mapping[str, str]:
+        default_tags = _json_value(self._provider_inputs(provider_ref).get("defaultTags")) or {}
+        return dict(default_tags.get("tags") or {})
+
+    def _default_provider_ref(self, package: str) -> str:
+        """The engine's default provider for `package`, registered the first time it is needed."""
+        if package in self._default_providers:
+            return self._default_providers[package]
+        if self.spec.config.get("pulumi:disable-default-providers"):
+            disabled = _json_value(self.spec.config["pulumi:disable-default-providers"]) or []
+            if package in disabled or "*" in disabled:
+                self._fail(f"a resource uses the default {package} provider, which this stack "
+                           "disables (pulumi:disable-default-providers)")
+        version = _package_version(package)
+        name = f"default_{version.replace('.', '_')}" if version else "default"
+        inputs: dict[str, Any] = {key.split(":", 1)[1]: value for key, value in self.spec.config.items()
+                                  if key.startswith(f"{package}:")}
+        if version:
+            inputs["version"] = version
+        urn = self.make_urn("", f"{PROVIDER_TYPE_PREFIX}{package}", name)
+        id_, outputs = self.aws_mocks.answer(
+            MockResourceArgs(typ=f"{PROVIDER_TYPE_PREFIX}{package}", name=name, inputs=inputs,
+                             custom=True), urn)
+        self._add(ResourceRecord(
+            urn=urn, id=id_, type=f"{PROVIDER_TYPE_PREFIX}{package}", name=name,
+            parent=self._stack_urn, provider="", custom=True, remote=False, inputs=inputs,
+            outputs=outputs, options={"default": True}, dependencies=(), property_dependencies={},
+            wire_inputs=inputs, wire_outputs=outputs))
+        ref = f"{urn}::{id_}"
+        self._default_providers[package] = ref
+        return ref
+
+    # --- the ResourceMonitor service ----------------------------------------------------------
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == STACK_TYPE:
+            self._stack_urn = urn
+            self._add(_record(request, urn))
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        if urn in self.records:
+            self._fail(f"duplicate URN {urn}: two resources of type {request.type} are named "
+                       f"{request.name!r} under the same parent (the engine refuses this)")
+        provider = request.provider
+        package = request.type.split(":", 1)[0]
+        if request.custom and not provider and not request.type.startswith(PROVIDER_TYPE_PREFIX):
+            provider = self._default_provider_ref(package)
+
+        inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
+        resource_id, state = self.aws_mocks.answer(MockResourceArgs(
+            typ=request.type, name=request.name, inputs=inputs, provider=provider,
+            resource_id=request.importId, custom=request.custom), urn)
+        if not request.custom:
+            resource_id, state = "", {}
+        obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
+        self._add(_record(request, urn, resource_id=resource_id, provider=provider, state=state,
+                          wire_outputs=json_format.MessageToDict(obj_proto)))
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn == self._stack_urn:
+            self.stack_outputs = _plain(json_format.MessageToDict(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+    def Invoke(self, request: Any) -> Any:
+        package = request.tok.split(":", 1)[0]
+        if not request.provider and request.tok != "pulumi:pulumi:getResource":
+            request.provider = self._default_provider_ref(package)
+        try:
+            return super().Invoke(request)
+        except UnansweredInvokeError as error:
+            self._fail(str(error))
+            raise
+
+    def _add(self, record: ResourceRecord) -> None:
+        self.records[record.urn] = record
+
+    def _fail(self, message: str) -> None:
+        self.failures.append(message)
+        raise PreflightError(message)
+
+
+def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = "",
+            state: Mapping[str, Any] | None = None,
+            wire_outputs: Mapping[str, Any] | None = None) -> ResourceRecord:
+    wire_inputs = json_format.MessageToDict(request.object)
+    property_dependencies = {key: tuple(value.urns) for key, value in
+                             request.propertyDependencies.items()}
+    implied = {urn for urns in property_dependencies.values() for urn in urns}
+    options: dict[str, Any] = {
+        "protect": bool(request.protect),
+        "ignoreChanges": list(request.ignoreChanges),
+        "dependsOn": [dep for dep in request.dependencies if dep not in implied],
+        "retainOnDelete": bool(request.retainOnDelete),
+        "additionalSecretOutputs": list(request.additionalSecretOutputs),
+        "replaceOnChanges": list(request.replaceOnChanges),
+        "aliases": [json_format.MessageToDict(alias) for alias in request.aliases],
+    }
+    if request.deleteBeforeReplaceDefined:
+        options["deleteBeforeReplace"] = bool(request.deleteBeforeReplace)
+    if request.importId:
+        options["import"] = request.importId
+    if request.deletedWith:
+        options["deletedWith"] = request.deletedWith
+    return ResourceRecord(
+        urn=urn, id=resource_id, type=request.type, name=request.name, parent=request.parent,
+        provider=provider, custom=bool(request.custom), remote=bool(request.remote),
+        inputs=_plain(wire_inputs), outputs=_plain(dict(state)) if state else {},
+        options=options, dependencies=tuple(request.dependencies),
+        property_dependencies=property_dependencies, wire_inputs=wire_inputs,
+        wire_outputs=wire_outputs or {})
+
+
+def _plain(value: Any) -> Any:
+    """Wire values made JSON-friendly for reports: secrets masked, special objects unwrapped."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return SECRET_MASK
+        if SIG_KEY in value:
+            return value.get("urn") or value.get("value") or value.get("path")
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return None
+    return value
+
+
+def _package_version(package: str) -> str:
+    try:
+        return metadata.version(f"pulumi_{package.replace('-', '_')}")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+@contextlib.contextmanager
+def _program_process_state(spec: ProgramSpec) -> Iterator[None]:
+    """What `pulumi` sets up for a Python program: its directory as cwd and on sys.path."""
+    previous_cwd = os.getcwd()
+    previous_modules = set(sys.modules)
+    directory = str(spec.directory)
+    sys.path.insert(0, directory)
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(previous_cwd)
+        with contextlib.suppress(ValueError):
+            sys.path.remove(directory)
+        # Modules this run imported from the program directory are the program's own: drop them
+        # so the next program (another directory, or edited code) is imported afresh.
+        for name in set(sys.modules) - previous_modules:
+            if _is_program_file(spec, getattr(sys.modules[name], "__file__", None) or ""):
+                del sys.modules[name]
+
+
+def _is_program_file(spec: ProgramSpec, path: str) -> bool:
+    """A file of the program itself, not of a virtualenv that happens to live beside it."""
+    return path.startswith(f"{spec.directory}{os.sep}") and not path.startswith(
+        (f"{sys.prefix}{os.sep}", f"{sys.base_prefix}{os.sep}"))
+
+
+class _ProgramLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def run_program(spec: ProgramSpec) -> Inventory:
+    """Run `spec`'s program once in a fresh root stack; raise PreflightError if it fails."""
+    monitor = RecordingMonitor(spec)
+    log = logging.getLogger(f"preflight.program.{id(monitor)}")
+    log.propagate = False
+    handler = _ProgramLog()
+    log.addHandler(handler)
+    with _program_process_state(spec):
+        # A fresh root stack per run: without this reset a second program in the same process
+        # would be parented to the first one's stack.
+        settings.ROOT.set(None)
+        settings.configure(MockSettings(
+            monitor=monitor, monitor_features=set(
+                monitor.GetDeploymentInfo(None).supportedFeatures),
+            engine=MockEngine(log), project=spec.project, stack=spec.stack, dry_run=False,
+            organization="organization", callbacks=None))
+        set_all_config(dict(spec.config), list(spec.secret_keys))
+        try:
+            _sync_await(run_in_stack(lambda: _run_main(spec.main)))
+        except Exception as error:  # noqa: BLE001 - every program failure becomes a report
+            raise PreflightError(_describe_failure(spec, error, monitor, handler)) from None
+        finally:
+            settings.ROOT.set(None)
+            set_all_config({}, [])
+    if monitor.failures:
+        raise PreflightError(monitor.failures[0])
+    return Inventory(project=spec.project, stack=spec.stack,
+                     resources=tuple(monitor.records.values()),
+                     stack_outputs=monitor.stack_outputs)
+
+
+def _run_main(main: Path) -> None:
+    runpy.run_path(str(main), run_name="__main__")
+
+
+def _describe_failure(spec: ProgramSpec, error: BaseException, monitor: RecordingMonitor,
+                      log: _ProgramLog) -> str:
+    if monitor.failures:
+        return monitor.failures[0]
+    if isinstance(error, pulumi.RunError):
+        message = str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+                  if _is_program_file(spec, frame.filename)]
+        if frames:
+            where = frames[-1]
+            message += (f"\n  at {Path(where.filename).relative_to(spec.directory)}:{where.lineno}"
+                        f" in {where.name}")
+    errors = [line for line in log.messages if line.startswith("error:")]
+    details = "\n".join(errors)
+    return f"the program failed ({spec.project}, stack {spec.stack}): {message}" + (
+        f"\n{details}" if details else "")

@@ -1,0 +1,80 @@
+"""The console report: inventory summary, violations table, one-line verdict."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from .model import STACK_TYPE, Inventory, Report, ResourceRecord
+
+
+def render(report: Report) -> str:
+    lines = [f"preflight: {report.project} / stack {report.stack}", ""]
+    if report.inventory is not None:
+        lines += [*render_inventory(report.inventory), ""]
+    if report.error is None:
+        lines += [*render_violations(report), ""]
+    lines.append(verdict(report))
+    return "\n".join(lines)
+
+
+def top_level_component(resource: ResourceRecord, by_urn: dict[str, ResourceRecord]) -> str:
+    """The pillar a resource belongs to: its outermost ancestor below the stack."""
+    current = resource
+    while current.parent in by_urn and by_urn[current.parent].type != STACK_TYPE:
+        current = by_urn[current.parent]
+    if current is resource and not resource.custom:
+        return f"{resource.type} {resource.name}"
+    return f"{current.type} {current.name}" if current is not resource else "(stack level)"
+
+
+def render_inventory(inventory: Inventory) -> list[str]:
+    by_urn = inventory.by_urn()
+    custom = [r for r in inventory.resources if r.custom]
+    by_component = Counter(top_level_component(r, by_urn) for r in custom)
+    by_type = Counter(r.type for r in custom)
+    lines = [f"Inventory: {len(custom)} resources "
+             f"({len(inventory.resources) - len(custom)} components and stack)", "",
+             "  by component"]
+    lines += _table(["resources", "component"], [(str(n), k) for k, n in sorted(by_component.items())])
+    lines += ["", "  by type"]
+    lines += _table(["count", "type"], [(str(n), k) for k, n in sorted(by_type.items())])
+    return lines
+
+
+def render_violations(report: Report) -> list[str]:
+    if not report.violations:
+        return ["Violations: none"]
+    rows = [(v.enforcement_level, v.policy, _short_urn(v.urn), v.message.replace("\n", " — "))
+            for v in sorted(report.violations, key=lambda v: (not v.mandatory, v.policy, v.urn))]
+    return [f"Violations: {len(report.violations)}", *_table(["level", "rule", "resource", "message"], rows)]
+
+
+def verdict(report: Report) -> str:
+    if report.error is not None:
+        return f"FAILED: {report.error}"
+    mandatory = len(report.mandatory_violations)
+    advisory = len(report.violations) - mandatory
+    resources = sum(1 for r in (report.inventory.resources if report.inventory else ()) if r.custom)
+    if mandatory:
+        return (f"BLOCKED: {mandatory} mandatory violation{'s' if mandatory != 1 else ''}, "
+                f"{advisory} advisory, {resources} resources")
+    return f"PASSED: 0 mandatory violations, {advisory} advisory, {resources} resources"
+
+
+def _short_urn(urn: str) -> str:
+    if not urn:
+        return "(stack)"
+    parts = urn.split("::")
+    return f"{parts[2].rsplit('$', 1)[-1]}::{parts[3]}" if len(parts) >= 4 else urn
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    rows = list(rows)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    # The last column (messages, types) is not padded: it may be long.
+    def line(cells: Sequence[str]) -> str:
+        padded = [c.ljust(w) for c, w in zip(cells[:-1], widths[:-1], strict=True)]
+        return "  " + "  ".join([*padded, cells[-1]])
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]

@@ -1,0 +1,28 @@
+"""The JSON report of DESIGN §8."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .model import Report
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    resources = report.inventory.resources if report.inventory and report.error is None else ()
+    return {
+        "project": report.project,
+        "stack": report.stack,
+        "passed": report.passed,
+        "error": report.error,
+        "resources": [resource.to_json() for resource in resources],
+        "stackOutputs": dict(report.inventory.stack_outputs) if resources and report.inventory else {},
+        "violations": [violation.to_json() for violation in report.violations],
+        "notApplicable": [{"policyPack": n.policy_pack, "policy": n.policy, "urn": n.urn,
+                           "reason": n.reason} for n in report.not_applicable],
+    }
+
+
+def write(report: Report, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(to_json(report), indent=2, sort_keys=False) + "\n")

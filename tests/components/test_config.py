@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.config import load_stack_config
+from components.config_reader import ConfigError
+
+BASE = {
+    "aws:region": "us-east-2",
+    "aws:allowedAccountIds": '["891377221201"]',
+    "hv-foundation:environment": "dev",
+    "hv-foundation:domain": "dev.happen.ventures",
+    "hv-foundation:network": json.dumps({"cidr": "10.20.0.0/16"}),
+}
+
+
+def load(**changes: Any) -> Any:
+    raw = dict(BASE)
+    for key, value in changes.items():
+        key = key.replace("__", ":").replace("hv:", "hv-foundation:")
+        if value is None:
+            raw.pop(key, None)
+        else:
+            raw[key] = value if isinstance(value, str) else json.dumps(value)
+    return load_stack_config(raw, "hv-foundation", "dev")
+
+
+def problems(**changes: Any) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load(**changes)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_valid_dev_config_derives_dev_posture() -> None:
+    config = load()
+    assert config.environment == "dev"
+    assert config.network.az_count == 2
+    assert config.network.nat == "single"
+    assert config.network.interface_endpoints == ()
+    assert config.network.flow_log_traffic == "REJECT"
+    assert config.network.flow_log_retention_days == 7
+    assert config.posture.deletion_protection is False
+    assert config.posture.ecs_exec is True
+    assert config.physical_name("vpc") == "hv-dev-vpc"
+
+
+def test_prod_environment_derives_prod_posture() -> None:
+    config = load(hv__environment="prod")
+    assert config.network.az_count == 3
+    assert config.network.nat == "per-az"
+    assert "bedrock-runtime" in config.network.interface_endpoints
+    assert config.network.flow_log_traffic == "ALL"
+    assert config.network.flow_log_retention_days == 90
+    assert config.posture.multi_az and config.posture.deletion_protection
+    assert config.posture.protect_stateful and not config.posture.ecs_exec
+    assert config.posture.log_retention_days == 90
+
+
+def test_posture_is_overridable_per_stack() -> None:
+    config = load(hv__environment="prod", hv__posture={"ecsExec": True, "logRetentionDays": 30})
+    assert config.posture.ecs_exec is True
+    assert config.posture.log_retention_days == 30
+    assert config.posture.deletion_protection is True
+
+
+def test_other_region_is_refused() -> None:
+    assert problems(aws__region="us-west-2") == [
+        "aws:region: 'us-west-2' is not allowed (allowed: us-east-2, the contract's only region)"]
+
+
+def test_missing_region_is_refused() -> None:
+    assert problems(aws__region=None)[0].startswith("aws:region: missing is not allowed")
+
+
+@pytest.mark.parametrize("accounts", [["123456789012"], ["891377221201", "123456789012"], []])
+def test_other_account_list_is_refused(accounts: list[str]) -> None:
+    (problem,) = problems(aws__allowedAccountIds=accounts)
+    assert problem.startswith("aws:allowedAccountIds: ")
+    assert '(allowed: ["891377221201"]' in problem
+
+
+def test_static_credentials_are_refused() -> None:
+    (problem,) = problems(aws__accessKey="AKIAEXAMPLE")
+    assert problem.startswith("aws:accessKey: static credentials are not allowed")
+
+
+def test_unknown_top_level_key_is_an_error() -> None:
+    (problem,) = problems(hv__netwrok={"cidr": "10.0.0.0/16"})
+    assert problem.startswith("hv-foundation:netwrok: unknown key (allowed: ")
+    assert "network" in problem
+
+
+def test_unknown_nested_key_names_its_path() -> None:
+    (problem,) = problems(hv__network={"cidr": "10.20.0.0/16", "azcount": 3})
+    assert problem.startswith("hv-foundation:network.azcount: unknown key (allowed: ")
+    assert "azCount" in problem
+
+
+@pytest.mark.parametrize(("cidr", "expected"), [
+    ("10.20.0.0/33", "is not a valid IPv4 network"),
+    ("10.20.0.1/16", "is not a valid IPv4 network"),
+    ("banana", "is not a valid IPv4 network"),
+    ("10.20.0.0/24", "has prefix /24 (allowed: /16 to /20)"),
+    ("8.8.0.0/16", "is not a private range"),
+    ("fd00::/56", "is not an IPv4 network"),
+])
+def test_bad_vpc_cidr_is_refused(cidr: str, expected: str) -> None:
+    (problem,) = problems(hv__network={"cidr": cidr})
+    assert problem.startswith(f"hv-foundation:network.cidr: '{cidr}' ")
+    assert expected in problem
+
+
+def test_missing_cidr_is_required() -> None:
+    assert problems(hv__network={}) == ["hv-foundation:network.cidr: is required (a string)"]
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_az_count_out_of_range(count: int) -> None:
+    assert problems(hv__network={"cidr": "10.20.0.0/16", "azCount": count}) == [
+        f"hv-foundation:network.azCount: {count} is out of range (allowed: 2–3)"]
+
+
+def test_nat_strategy_must_be_known() -> None:
+    assert problems(hv__network={"cidr": "10.20.0.0/16", "nat": "two"}) == [
+        "hv-foundation:network.nat: 'two' is not allowed (allowed: single, per-az, none)"]
+
+
+def test_retention_must_be_a_cloudwatch_period() -> None:
+    (problem,) = problems(hv__posture={"logRetentionDays": 10})
+    assert problem.startswith("hv-foundation:posture.logRetentionDays: 10 is not a CloudWatch")
+
+
+def test_wrong_types_are_named() -> None:
+    assert problems(hv__posture={"multiAz": "yes"}) == [
+        "hv-foundation:posture.multiAz: 'yes' is not true or false"]
+
+
+def test_unknown_environment_is_refused() -> None:
+    assert problems(hv__environment="staging") == [
+        "hv-foundation:environment: 'staging' is not allowed (allowed: dev, prod)"]
+
+
+def test_domain_must_be_inside_the_zone() -> None:
+    assert problems(hv__domain="dev.example.com") == [
+        "hv-foundation:domain: 'dev.example.com' is not inside the zone 'happen.ventures'"]
+
+
+def test_all_problems_are_reported_together() -> None:
+    found = problems(aws__region="eu-west-1", hv__environment="qa",
+                     hv__network={"cidr": "1.2.3.0/24", "azCount": 9, "extra": 1})
+    assert len(found) == 5
+    assert [p.split(":")[0] + ":" + p.split(":")[1].split(" ")[0] for p in found] == [
+        "aws:region", "hv-foundation:environment", "hv-foundation:network.cidr",
+        "hv-foundation:network.azCount", "hv-foundation:network.extra"]
+
+
+def test_error_message_lists_every_problem() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(aws__region="eu-west-1", hv__environment="qa")
+    assert str(caught.value).startswith("2 problems in the stack config:\n  - aws:region: ")

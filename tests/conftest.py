@@ -1,0 +1,42 @@
+"""Shared fixtures: the recording engine (the same one preflight uses) over this repo's program."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from preflight.engine import run_program  # noqa: E402
+from preflight.model import Inventory  # noqa: E402
+from preflight.project import ProgramSpec, load_program  # noqa: E402
+
+RunStack = Callable[..., Inventory]
+
+
+def stack_spec(stack: str, **config: Any) -> ProgramSpec:
+    """This repo's program as `stack`, with config keys overridden (`a__b` for `a:b`)."""
+    return load_program(REPO_ROOT, stack).with_config(**config)
+
+
+@pytest.fixture
+def run_stack() -> RunStack:
+    def run(stack: str = "dev", **config: Any) -> Inventory:
+        return run_program(stack_spec(stack, **config))
+    return run
+
+
+@pytest.fixture(scope="session")
+def dev() -> Inventory:
+    return run_program(stack_spec("dev"))
+
+
+@pytest.fixture(scope="session")
+def prod() -> Inventory:
+    return run_program(stack_spec("prod"))
