@@ -14,6 +14,7 @@ import logging
 import os
 import runpy
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Mapping
 from importlib import metadata
@@ -48,6 +49,8 @@ class RecordingMonitor(MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self._stack_urn = ""
         self._default_providers: dict[str, str] = {}
+        self._urns: set[str] = set()
+        self._lock = threading.Lock()
         self.aws_mocks = AwsMocks(self)
         super().__init__(self.aws_mocks)
 
@@ -111,7 +114,10 @@ class RecordingMonitor(MockMonitor):
             self._stack_urn = urn
             self._add(_record(request, urn))
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        if urn in self.records:
+        with self._lock:  # registrations arrive on several threads at once
+            duplicate = urn in self._urns
+            self._urns.add(urn)
+        if duplicate:
             self._fail(f"duplicate URN {urn}: two resources of type {request.type} are named "
                        f"{request.name!r} under the same parent (the engine refuses this)")
         provider = request.provider
@@ -158,13 +164,13 @@ def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = ""
             state: Mapping[str, Any] | None = None,
             wire_outputs: Mapping[str, Any] | None = None) -> ResourceRecord:
     wire_inputs = json_format.MessageToDict(request.object)
-    property_dependencies = {key: tuple(value.urns) for key, value in
-                             request.propertyDependencies.items()}
+    property_dependencies = {key: tuple(sorted(value.urns)) for key, value in
+                             sorted(request.propertyDependencies.items())}
     implied = {urn for urns in property_dependencies.values() for urn in urns}
     options: dict[str, Any] = {
         "protect": bool(request.protect),
         "ignoreChanges": list(request.ignoreChanges),
-        "dependsOn": [dep for dep in request.dependencies if dep not in implied],
+        "dependsOn": sorted(dep for dep in request.dependencies if dep not in implied),
         "retainOnDelete": bool(request.retainOnDelete),
         "additionalSecretOutputs": list(request.additionalSecretOutputs),
         "replaceOnChanges": list(request.replaceOnChanges),
@@ -180,7 +186,7 @@ def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = ""
         urn=urn, id=resource_id, type=request.type, name=request.name, parent=request.parent,
         provider=provider, custom=bool(request.custom), remote=bool(request.remote),
         inputs=_plain(wire_inputs), outputs=_plain(dict(state)) if state else {},
-        options=options, dependencies=tuple(request.dependencies),
+        options=options, dependencies=tuple(sorted(request.dependencies)),
         property_dependencies=property_dependencies, wire_inputs=wire_inputs,
         wire_outputs=wire_outputs or {})
 

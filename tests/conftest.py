@@ -7,7 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import hypothesis  # noqa: F401 - see below
 import pytest
+
+# hypothesis's pytest plugin imports hypothesis at the end of the session if no test did; that
+# late import (rewritten by pytest, so ast.parse) races with the Pulumi runtime's worker threads
+# and trips CPython 3.11.7's "AST constructor recursion depth mismatch". Importing it up front
+# keeps the parse out of that window.
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:

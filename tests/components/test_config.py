@@ -19,8 +19,8 @@ BASE = {
 
 def load(**changes: Any) -> Any:
     raw = dict(BASE)
-    for key, value in changes.items():
-        key = key.replace("__", ":").replace("hv:", "hv-foundation:")
+    for name, value in changes.items():
+        key = name.replace("__", ":").replace("hv:", "hv-foundation:")
         if value is None:
             raw.pop(key, None)
         else:
