@@ -97,6 +97,11 @@ class Violation:
     message: str
 
     @property
+    def detail(self) -> str:
+        """The rule's own words about this resource (the pack prefixes the rule's description)."""
+        return self.message.split("\n", 1)[-1]
+
+    @property
     def mandatory(self) -> bool:
         return self.enforcement_level == "mandatory"
 

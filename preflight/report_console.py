@@ -45,7 +45,7 @@ def render_inventory(inventory: Inventory) -> list[str]:
 def render_violations(report: Report) -> list[str]:
     if not report.violations:
         return ["Violations: none"]
-    rows = [(v.enforcement_level, v.policy, _short_urn(v.urn), v.message.replace("\n", " — "))
+    rows = [(v.enforcement_level, v.policy, _short_urn(v.urn), v.detail.replace("\n", " "))
             for v in sorted(report.violations, key=lambda v: (not v.mandatory, v.policy, v.urn))]
     return [f"Violations: {len(report.violations)}", *_table(["level", "rule", "resource", "message"], rows)]
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .engine import run_program
+from .gate import gate, running_packs
 from .model import PreflightError, Report
 from .project import load_program
 
@@ -14,18 +15,36 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY_PACK = REPO_ROOT / "policies"
 
 
+def pack_configs(packs: Sequence[Path], configs: Sequence[Path], stack: str) -> list[Path | None]:
+    """Config files paired with packs by position, as the CLI pairs its flags. Without any, the
+    default pack uses its `config.<stack>.json`."""
+    if len(configs) > len(packs):
+        raise PreflightError(f"{len(configs)} --policy-pack-config for {len(packs)} --policy-pack "
+                             "(pair each config with the pack of the same position)")
+    if not configs:
+        return [pack / f"config.{stack}.json" if (pack / f"config.{stack}.json").is_file() else None
+                for pack in packs]
+    return [*configs, *[None] * (len(packs) - len(configs))]
+
+
 def preflight(cwd: str | Path = ".", stack: str = "dev",
               policy_packs: Sequence[str | Path] = (),
               policy_pack_configs: Sequence[str | Path] = ()) -> Report:
     started = time.perf_counter()
+    project = "?"
     try:
         spec = load_program(cwd, stack)
+        project = spec.project
+        packs = [Path(p) for p in policy_packs] or [DEFAULT_POLICY_PACK]
+        configs = pack_configs(packs, [Path(c) for c in policy_pack_configs], stack)
+        with running_packs(packs, spec) as processes:
+            inventory = run_program(spec)
+            program_done = time.perf_counter()
+            violations, not_applicable = gate(processes, configs, spec, inventory)
     except PreflightError as error:
-        return Report(project="?", stack=stack, inventory=None, error=str(error))
-    try:
-        inventory = run_program(spec)
-    except PreflightError as error:
-        return Report(project=spec.project, stack=stack, inventory=None, error=str(error))
-    program_seconds = time.perf_counter() - started
+        return Report(project=project, stack=stack, inventory=None, error=str(error))
+    finished = time.perf_counter()
     return Report(project=spec.project, stack=stack, inventory=inventory,
-                  timings={"program": program_seconds})
+                  violations=tuple(violations), not_applicable=tuple(not_applicable),
+                  timings={"program": program_done - started, "gate": finished - program_done,
+                           "total": finished - started})

@@ -1,0 +1,64 @@
+"""Contract: every taggable resource carries pillar, service and environment (cost per pillar)."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import keyword
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+
+from .support import CONTRACT, PILLARS, REQUIRED_TAGS, package_and_module, provider_default_tags, short_name
+
+
+@functools.cache
+def is_taggable(type_token: str) -> bool:
+    """Whether the pulumi-aws resource accepts `tags` (its generated class says so)."""
+    package, module = package_and_module(type_token)
+    if package != "aws":
+        return False
+    class_name = type_token.rsplit(":", 1)[1]
+    # Python keywords get a trailing underscore in pulumi-aws (`lambda` is `pulumi_aws.lambda_`).
+    python_module = f"{module}_" if keyword.iskeyword(module) else module
+    try:
+        resource_class = getattr(importlib.import_module(f"pulumi_aws.{python_module}"), class_name)
+    except (ImportError, AttributeError):
+        return False
+    return "tags" in inspect.signature(resource_class._internal_init).parameters
+
+
+def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if not is_taggable(args.resource_type):
+        return
+    provider_props = args.provider.props if args.provider is not None else None
+    tags = {**provider_default_tags(provider_props), **(args.props.get("tags") or {})}
+    resource = short_name(args.resource_type, args.name)
+    missing = [key for key in REQUIRED_TAGS if not tags.get(key)]
+    if missing:
+        report_violation(f"{resource} lacks the cost tag{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(missing)} (resource tags merged with the provider's default "
+                         "tags). Tag it with its pillar and service.")
+    pillar = tags.get("pillar")
+    if pillar and pillar not in PILLARS:
+        report_violation(f"{resource} has pillar={pillar!r}, which is not a pillar of the contract "
+                         f"(allowed: {', '.join(PILLARS)}).")
+
+
+policy = ResourceValidationPolicy(
+    name="hv-aws-require-cost-tags",
+    description="Every taggable resource carries the cost tags pillar (aws, hub-v2, clawbot, airtable), "
+                "service and environment.",
+    validate=validate,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.MEDIUM,
+    remediation_steps="Add tags={'pillar': …, 'service': …}; `environment` comes from the provider's "
+                      "default_tags.",
+    tags=[CONTRACT],
+)

@@ -1,0 +1,351 @@
+"""The policy gate: run real CrossGuard packs over their analyzer gRPC protocol, as the CLI does.
+
+Each pack is started like `pulumi-analyzer-policy-python` starts it (its directory as cwd,
+`python -u -m pulumi.policy <engine> .`, PULUMI_CONFIG/PROJECT/STACK/DRY_RUN set, the port read
+from stdout). The policy config is reconciled here, like the CLI does (schema defaults, the pack's
+initial config, then the config file: `all` first, then per policy; then JSON-schema validation),
+because the Python server does none of it and would treat a policy sent without a level as
+advisory. Then `Analyze` per resource (inputs), `AnalyzeStack` once (outputs, parents,
+dependencies), and the pack is stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import grpc
+import jsonschema
+import yaml
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from .model import Inventory, NotApplicable, PreflightError, ResourceRecord, Violation
+from .project import ProgramSpec
+
+LEVELS = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
+          analyzer_pb2.DISABLED: "disabled", analyzer_pb2.REMEDIATE: "remediate"}
+LEVEL_CODES = {name: code for code, name in LEVELS.items()}
+# The pack's tag for rules of the contract: mandatory always, no exceptions.
+CONTRACT_TAG = "contract"
+CANNOT_RUN_MARKER = "during preview"
+PORT_TIMEOUT_SECONDS = 60.0
+CALL_TIMEOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class PolicyMeta:
+    name: str
+    level: str
+    tags: tuple[str, ...]
+    schema: Mapping[str, Any]
+    required: tuple[str, ...]
+
+
+@dataclass
+class PolicyPackProcess:
+    """One running pack and the client talking to it."""
+
+    directory: Path
+    process: subprocess.Popen[bytes]
+    stderr: IO[bytes]
+    channel: grpc.Channel | None = None
+    name: str = ""
+    version: str = ""
+    policies: dict[str, PolicyMeta] = field(default_factory=dict)
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def stderr_tail(self, lines: int = 15) -> str:
+        self.stderr.seek(0)
+        text = self.stderr.read().decode(errors="replace").strip().splitlines()
+        return "\n".join(text[-lines:])
+
+    def call(self, what: str, method: Any, request: Any) -> Any:
+        try:
+            return method(request, timeout=CALL_TIMEOUT_SECONDS)
+        except grpc.RpcError as error:
+            detail = error.details() if hasattr(error, "details") else str(error)
+            tail = self.stderr_tail()
+            raise PreflightError(f"policy pack {self.directory} failed during {what}: {detail}"
+                                 + (f"\n{tail}" if tail else "")) from None
+
+    @property
+    def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        """The client, once the pack has announced its port (it boots while the program runs)."""
+        if self.channel is None:
+            port = _read_port(self.process, self.stderr, self.directory)
+            self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            self._stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        return self._stub
+
+    def stop(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
+        if self.process.poll() is None:
+            # The pack's server loop stops cleanly on KeyboardInterrupt.
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.stderr.close()
+
+
+def pack_python(directory: Path) -> str:
+    """The interpreter the CLI would use: the pack's configured virtualenv, else ours."""
+    policy_file = directory / "PulumiPolicy.yaml"
+    settings = yaml.safe_load(policy_file.read_text()) if policy_file.is_file() else None
+    runtime = settings.get("runtime") if isinstance(settings, dict) else None
+    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
+    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
+    if virtualenv:
+        candidate = (directory / virtualenv / "bin" / "python")
+        if candidate.is_file():
+            return str(candidate)
+    return sys.executable
+
+
+def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
+    pack_dir = Path(directory).resolve()
+    if not (pack_dir / "__main__.py").is_file():
+        raise PreflightError(f"--policy-pack {directory}: no __main__.py there (not a Python policy pack)")
+    env = {**os.environ, "PULUMI_CONFIG": json.dumps(dict(spec.config)),
+           "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(spec.secret_keys)),
+           "PULUMI_PROJECT": spec.project, "PULUMI_STACK": spec.stack, "PULUMI_DRY_RUN": "true",
+           "PULUMI_ORGANIZATION": "organization"}
+    stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by PolicyPackProcess.stop
+    process = subprocess.Popen(
+        [pack_python(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", "."],
+        cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
+    return PolicyPackProcess(directory=pack_dir, process=process, stderr=stderr)
+
+
+def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Path) -> int:
+    assert process.stdout is not None
+    deadline = time.monotonic() + PORT_TIMEOUT_SECONDS
+    line = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.2)
+        if ready:
+            line = process.stdout.readline()
+            break
+        if process.poll() is not None:
+            break
+    text = line.decode(errors="replace").strip()
+    if text.isdigit():
+        return int(text)
+    process.kill()
+    process.wait()
+    stderr.seek(0)
+    tail = "\n".join(stderr.read().decode(errors="replace").strip().splitlines()[-15:])
+    raise PreflightError(f"policy pack {pack_dir} did not start (exit code {process.returncode}, "
+                         f"stdout {text!r}):\n{tail}")
+
+
+def describe_pack(pack: PolicyPackProcess, spec: ProgramSpec) -> analyzer_pb2.AnalyzerInfo:
+    try:
+        pack.stub.Handshake(analyzer_pb2.AnalyzerHandshakeRequest(
+            engine_address="127.0.0.1:0", root_directory=str(spec.directory),
+            program_directory=str(spec.directory)), timeout=CALL_TIMEOUT_SECONDS)
+    except grpc.RpcError as error:
+        # Python packs answer UNIMPLEMENTED; the CLI carries on, and so do we.
+        if error.code() != grpc.StatusCode.UNIMPLEMENTED:
+            raise PreflightError(f"policy pack {pack.directory} refused the handshake: "
+                                 f"{error.details()}") from None
+    pack.call("ConfigureStack", pack.stub.ConfigureStack, analyzer_pb2.AnalyzerStackConfigureRequest(
+        stack=spec.stack, project=spec.project, organization="organization", dry_run=True,
+        config=dict(spec.config), config_secret_keys=list(spec.secret_keys), tags=dict(spec.stack_tags)))
+    info: analyzer_pb2.AnalyzerInfo = pack.call("GetAnalyzerInfo", pack.stub.GetAnalyzerInfo,
+                                                empty_pb2.Empty())
+    pack.name, pack.version = info.name, info.version
+    for policy in info.policies:
+        schema = json_format.MessageToDict(policy.configSchema.properties)
+        pack.policies[policy.name] = PolicyMeta(
+            name=policy.name, level=LEVELS[policy.enforcementLevel], tags=tuple(policy.tags),
+            schema=schema, required=tuple(policy.configSchema.required))
+    return info
+
+
+def reconcile_config(pack: PolicyPackProcess, info: analyzer_pb2.AnalyzerInfo,
+                     config_file: Path | None) -> dict[str, dict[str, Any]]:
+    """Each policy's final level and properties, as the CLI would send them in Configure."""
+    config: dict[str, dict[str, Any]] = {}
+    for meta in pack.policies.values():
+        defaults = {key: spec["default"] for key, spec in meta.schema.items()
+                    if isinstance(spec, dict) and "default" in spec}
+        config[meta.name] = {"enforcementLevel": meta.level, "properties": defaults}
+    for name, initial in info.initialConfig.items():
+        if name in config:
+            config[name]["enforcementLevel"] = LEVELS[initial.enforcementLevel]
+            config[name]["properties"].update(json_format.MessageToDict(initial.properties))
+    if config_file is not None:
+        _apply_config_file(pack, config, config_file)
+    for name, entry in config.items():
+        meta = pack.policies[name]
+        where = str(config_file) if config_file else f"policy pack {pack.name}"
+        if CONTRACT_TAG in meta.tags and entry["enforcementLevel"] != "mandatory":
+            raise PreflightError(f"{where}: {name} is a contract rule and must stay mandatory "
+                                 f"(the config makes it {entry['enforcementLevel']})")
+        if CONTRACT_TAG in meta.tags and "exceptions" in entry["properties"]:
+            raise PreflightError(f"{where}: {name} is a contract rule and accepts no exceptions")
+        schema = {"type": "object", "properties": dict(meta.schema), "required": list(meta.required),
+                  "additionalProperties": False}
+        try:
+            jsonschema.validate(entry["properties"], schema)
+        except jsonschema.ValidationError as error:
+            path = ".".join(str(p) for p in error.absolute_path)
+            raise PreflightError(f"{where}: {name}{'.' + path if path else ''}: {error.message}") from None
+    pack.config = config
+    return config
+
+
+def _apply_config_file(pack: PolicyPackProcess, config: dict[str, dict[str, Any]], path: Path) -> None:
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise PreflightError(f"--policy-pack-config {path}: no such file") from None
+    except json.JSONDecodeError as error:
+        raise PreflightError(f"{path}: not valid JSON ({error})") from None
+    if not isinstance(document, dict):
+        raise PreflightError(f"{path}: expected a JSON object of policy names")
+    entries = sorted(document.items(), key=lambda item: item[0] != "all")  # `all` applies first
+    for name, value in entries:
+        targets = list(config) if name == "all" else [name]
+        if name != "all" and name not in config:
+            raise PreflightError(f"{path}: {name!r} is not a policy of pack {pack.name} "
+                                 f"(policies: {', '.join(sorted(config))})")
+        level, properties = _split_entry(path, name, value)
+        for target in targets:
+            if level is not None:
+                config[target]["enforcementLevel"] = level
+            if name != "all":
+                config[target]["properties"].update(properties)
+
+
+def _split_entry(path: Path, name: str, value: Any) -> tuple[str | None, dict[str, Any]]:
+    if isinstance(value, str):
+        level, properties = value, {}
+    elif isinstance(value, dict):
+        properties = dict(value)
+        level = properties.pop("enforcementLevel", None)
+    else:
+        raise PreflightError(f"{path}: {name}: expected an enforcement level or an object")
+    if level is not None and level not in LEVEL_CODES:
+        raise PreflightError(f"{path}: {name}: enforcement level {level!r} is not one of "
+                             f"{', '.join(LEVEL_CODES)}")
+    return level, properties
+
+
+def configure(pack: PolicyPackProcess) -> None:
+    policy_config = {}
+    for name, entry in pack.config.items():
+        properties = struct_pb2.Struct()
+        properties.update(entry["properties"])
+        policy_config[name] = analyzer_pb2.PolicyConfig(
+            enforcementLevel=LEVEL_CODES[entry["enforcementLevel"]], properties=properties)
+    pack.call("Configure", pack.stub.Configure,
+              analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+
+
+def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
+    return json_format.ParseDict(dict(value), struct_pb2.Struct())
+
+
+def _options(resource: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
+    options = resource.options
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=bool(options.get("protect")), ignoreChanges=list(options.get("ignoreChanges", [])),
+        deleteBeforeReplace=bool(options.get("deleteBeforeReplace")),
+        deleteBeforeReplaceDefined="deleteBeforeReplace" in options,
+        additionalSecretOutputs=list(options.get("additionalSecretOutputs", [])),
+        parent=resource.parent)
+
+
+def _provider(resource: ResourceRecord, by_urn: Mapping[str, ResourceRecord]
+              ) -> analyzer_pb2.AnalyzerProviderResource | None:
+    provider = by_urn.get(resource.provider.rsplit("::", 1)[0]) if resource.provider else None
+    if provider is None:
+        return None
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=provider.type, properties=_struct(provider.wire_inputs), urn=provider.urn,
+        name=provider.name)
+
+
+def analyze(pack: PolicyPackProcess, inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
+    by_urn = inventory.by_urn()
+    violations: list[Violation] = []
+    not_applicable: list[NotApplicable] = []
+    stack_resources = []
+    for resource in inventory.resources:
+        provider = _provider(resource, by_urn)
+        response = pack.call(f"Analyze of {resource.urn}", pack.stub.Analyze, analyzer_pb2.AnalyzeRequest(
+            type=resource.type, properties=_struct(resource.wire_inputs), urn=resource.urn,
+            name=resource.name, options=_options(resource), provider=provider))
+        _collect(pack, response, resource.urn, violations, not_applicable)
+        stack_resources.append(analyzer_pb2.AnalyzerResource(
+            type=resource.type, properties=_struct(resource.wire_outputs or resource.wire_inputs),
+            urn=resource.urn, name=resource.name, options=_options(resource), provider=provider,
+            parent=resource.parent, dependencies=list(resource.dependencies),
+            propertyDependencies={key: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(urns))
+                                  for key, urns in resource.property_dependencies.items()}))
+    response = pack.call("AnalyzeStack", pack.stub.AnalyzeStack,
+                         analyzer_pb2.AnalyzeStackRequest(resources=stack_resources))
+    _collect(pack, response, "", violations, not_applicable)
+    return violations, not_applicable
+
+
+def _collect(pack: PolicyPackProcess, response: Any, urn: str, violations: list[Violation],
+             not_applicable: list[NotApplicable]) -> None:
+    for diagnostic in response.diagnostics:
+        level = LEVELS[diagnostic.enforcementLevel]
+        configured = pack.config.get(diagnostic.policyName, {}).get("enforcementLevel", level)
+        if CANNOT_RUN_MARKER in diagnostic.message and diagnostic.message.startswith("can't run policy"):
+            # An unknown value is never a silent pass: the rule fails at its configured level.
+            level = configured
+        violations.append(Violation(policy_pack=diagnostic.policyPackName or pack.name,
+                                    policy=diagnostic.policyName, enforcement_level=level,
+                                    urn=diagnostic.urn or urn, message=diagnostic.message))
+    for entry in response.not_applicable:
+        not_applicable.append(NotApplicable(policy_pack=pack.name, policy=entry.policy_name,
+                                            urn=urn, reason=entry.reason))
+
+
+@contextlib.contextmanager
+def running_packs(directories: Sequence[str | Path], spec: ProgramSpec) -> Iterator[list[PolicyPackProcess]]:
+    """Start every pack (they boot while the program runs); always stop them."""
+    packs: list[PolicyPackProcess] = []
+    try:
+        for directory in directories:
+            packs.append(launch_pack(directory, spec))
+        yield packs
+    finally:
+        for pack in packs:
+            pack.stop()
+
+
+def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None], spec: ProgramSpec,
+         inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
+    violations: list[Violation] = []
+    not_applicable: list[NotApplicable] = []
+    for pack, config_file in zip(packs, config_files, strict=True):
+        info = describe_pack(pack, spec)
+        reconcile_config(pack, info, config_file)
+        configure(pack)
+        found, skipped = analyze(pack, inventory)
+        violations += found
+        not_applicable += skipped
+    return violations, not_applicable
+
+
