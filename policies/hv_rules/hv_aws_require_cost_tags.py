@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import importlib
-import inspect
-import keyword
-
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -15,27 +10,15 @@ from pulumi_policy import (
     Severity,
 )
 
-from .support import CONTRACT, PILLARS, REQUIRED_TAGS, package_and_module, provider_default_tags, short_name
+from .support import CONTRACT, PILLARS, REQUIRED_TAGS, provider_default_tags, short_name
+from .taggable import taggable_types
 
-
-@functools.cache
-def is_taggable(type_token: str) -> bool:
-    """Whether the pulumi-aws resource accepts `tags` (its generated class says so)."""
-    package, module = package_and_module(type_token)
-    if package != "aws":
-        return False
-    class_name = type_token.rsplit(":", 1)[1]
-    # Python keywords get a trailing underscore in pulumi-aws (`lambda` is `pulumi_aws.lambda_`).
-    python_module = f"{module}_" if keyword.iskeyword(module) else module
-    try:
-        resource_class = getattr(importlib.import_module(f"pulumi_aws.{python_module}"), class_name)
-    except (ImportError, AttributeError):
-        return False
-    return "tags" in inspect.signature(resource_class._internal_init).parameters
+# Scanned when the pack starts, so the first Analyze call does not pay for it.
+TAGGABLE = taggable_types()
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if not is_taggable(args.resource_type):
+    if args.resource_type not in TAGGABLE:
         return
     provider_props = args.provider.props if args.provider is not None else None
     tags = {**provider_default_tags(provider_props), **(args.props.get("tags") or {})}

@@ -46,7 +46,7 @@ def test_bad_config_exits_2_with_the_key_path_and_no_resources(
     (tmp_path / "Pulumi.dev.yaml").write_text(
         (REPO_ROOT / "Pulumi.dev.yaml").read_text().replace("us-east-2", "eu-central-1"))
     target = tmp_path / "report.json"
-    assert main(["--cwd", str(tmp_path), "--json", str(target), "--policy-pack", "none"]) == 2
+    assert main(["--cwd", str(tmp_path), "--json", str(target)]) == 2
     out = capsys.readouterr().out
     assert "aws:region: 'eu-central-1' is not allowed (allowed: us-east-2" in out
     assert "Traceback" not in out

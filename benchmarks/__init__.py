@@ -1,0 +1,1 @@
+"""`make bench`: the budgets of DESIGN §12, measured (never asserted in tests)."""

@@ -1,0 +1,145 @@
+"""The gate itself: starting packs like the CLI, reconciling config, refusing what must be refused."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from preflight.engine import run_program
+from preflight.gate import gate, running_packs
+from preflight.project import load_program
+from preflight.runner import DEFAULT_POLICY_PACK, REPO_ROOT, preflight
+
+WriteProgram = Callable[..., Path]
+
+PROGRAM = """
+import pulumi, pulumi_aws as aws
+p = aws.Provider("pinned", region="us-east-2", allowed_account_ids=["891377221201"],
+                 default_tags=aws.ProviderDefaultTagsArgs(tags={"environment": "dev"}))
+class Box(pulumi.ComponentResource):
+    def __init__(self, name):
+        super().__init__("hv:test:Box", name)
+        self.queue = aws.sqs.Queue("q", tags={"pillar": "aws", "service": "t"},
+                                   opts=pulumi.ResourceOptions(parent=self, provider=p))
+        aws.sqs.QueuePolicy("qp", queue_url=self.queue.url, policy="{}",
+                            opts=pulumi.ResourceOptions(parent=self, provider=p))
+Box("box")
+"""
+
+# A second pack, written like any CrossGuard pack, that reports what AnalyzeStack received.
+STACK_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+def validate(args, report_violation):
+    for r in args.resources:
+        if r.resource_type == "aws:sqs/queuePolicy:QueuePolicy":
+            deps = sorted(d.name for d in r.dependencies)
+            report_violation(f"parent={r.parent.name if r.parent else None} deps={deps} "
+                             f"queueUrl-from={[d.name for d in r.property_dependencies['queueUrl']]} "
+                             f"url={r.props['queueUrl']}")
+
+PolicyPack(name="inspector", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    StackValidationPolicy(name="report-stack", description="Reports the stack", validate=validate)])
+"""
+
+
+def make_pack(directory: Path, source: str) -> Path:
+    directory.mkdir()
+    (directory / "__main__.py").write_text(textwrap.dedent(source))
+    (directory / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    return directory
+
+
+def write_config(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_stack_analysis_gets_parents_dependencies_and_outputs(write_program: WriteProgram,
+                                                             tmp_path: Path) -> None:
+    program = write_program(PROGRAM)
+    inspector = make_pack(tmp_path / "inspector", STACK_PACK)
+    report = preflight(program, "dev", [DEFAULT_POLICY_PACK, inspector])
+    assert report.error is None
+    (violation,) = [v for v in report.violations if v.policy == "report-stack"]
+    assert violation.policy_pack == "inspector" and violation.enforcement_level == "advisory"
+    assert "parent=box deps=['q'] queueUrl-from=['q'] url=https://sqs.us-east-2.amazonaws.com/" \
+           "891377221201/q-" in violation.detail
+    assert report.passed
+
+
+def test_a_pack_that_crashes_on_start_is_a_clear_error(write_program: WriteProgram, tmp_path: Path) -> None:
+    broken = make_pack(tmp_path / "broken", "raise RuntimeError('pack is broken')\n")
+    report = preflight(write_program(PROGRAM), "dev", [broken])
+    assert report.exit_code == 2
+    assert report.error is not None
+    assert f"policy pack {broken} did not start" in report.error
+    assert "RuntimeError: pack is broken" in report.error
+
+
+def test_a_directory_that_is_no_pack_is_refused(write_program: WriteProgram, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    report = preflight(write_program(PROGRAM), "dev", [empty])
+    assert report.error == f"--policy-pack {empty}: no __main__.py there (not a Python policy pack)"
+
+
+@pytest.mark.parametrize(("document", "expected"), [
+    ({"hv-no-such-rule": "advisory"}, "'hv-no-such-rule' is not a policy of pack hv-foundation"),
+    ({"hv-aws-pin-region": "advisory"},
+     "hv-aws-pin-region is a contract rule and must stay mandatory (the config makes it advisory)"),
+    ({"hv-aws-pin-account": {"enforcementLevel": "disabled"}},
+     "hv-aws-pin-account is a contract rule and must stay mandatory (the config makes it disabled)"),
+    ({"all": "advisory"}, "is a contract rule and must stay mandatory (the config makes it advisory)"),
+    ({"hv-aws-require-cost-tags": {"exceptions": []}},
+     "hv-aws-require-cost-tags is a contract rule and accepts no exceptions"),
+    ({"hv-aws-pin-region": "sometimes"}, "enforcement level 'sometimes' is not one of"),
+    ({"hv-aws-pin-region": {"color": "red"}}, "hv-aws-pin-region: Additional properties are not allowed"),
+])
+def test_bad_policy_config_is_refused(write_program: WriteProgram, tmp_path: Path, document: object,
+                                      expected: str) -> None:
+    config = write_config(tmp_path / "policy.json", document)
+    report = preflight(write_program(PROGRAM), "dev", [DEFAULT_POLICY_PACK], [config])
+    assert report.exit_code == 2
+    assert report.error is not None and expected in report.error
+    assert str(config) in report.error
+
+
+def test_more_configs_than_packs_is_refused(write_program: WriteProgram, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "policy.json", {})
+    report = preflight(write_program(PROGRAM), "dev", [], [config, config])
+    assert report.error is not None and "2 --policy-pack-config for 1 --policy-pack" in report.error
+
+
+def test_a_rule_that_cannot_run_on_unknowns_is_a_mandatory_violation(write_program: WriteProgram) -> None:
+    spec = load_program(write_program(PROGRAM), "dev")
+    inventory = run_program(spec)
+    # The pinned provider's region made unknown, as a preview would see a computed value.
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    resources = tuple(replace(r, wire_inputs={**r.wire_inputs, "region": unknown}) if r.name == "pinned"
+                      else r for r in inventory.resources)
+    with running_packs([DEFAULT_POLICY_PACK], spec) as packs:
+        violations, _ = gate(packs, [None], spec, replace(inventory, resources=resources))
+    (violation,) = [v for v in violations if v.policy == "hv-aws-pin-region"]
+    assert violation.enforcement_level == "mandatory"
+    assert violation.message.startswith("can't run policy 'hv-aws-pin-region'")
+
+
+def test_packs_are_stopped_after_the_run(write_program: WriteProgram) -> None:
+    spec = load_program(write_program(PROGRAM), "dev")
+    with running_packs([DEFAULT_POLICY_PACK], spec) as packs:
+        process = packs[0].process
+        assert packs[0].stub is not None  # started and listening
+    assert process.poll() is not None
+
+
+def test_the_project_stacks_pass_the_gate_with_their_configs() -> None:
+    for stack in ("dev", "prod"):
+        report = preflight(REPO_ROOT, stack)
+        assert report.error is None, report.error
+        assert report.mandatory_violations == [], [v.detail for v in report.mandatory_violations]
