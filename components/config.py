@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from .config_reader import Problems, Section, decode_raw, show
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
+from .service_config import ServiceConfig, parse_services
 
 Environment = Literal["dev", "prod"]
 NatStrategy = Literal["single", "per-az", "none"]
@@ -38,6 +39,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "logRetentionDays": 14, "backupRetentionDays": 1, "finalSnapshot": False,
         "ecsExec": True, "containerInsights": False, "fargateSpot": True,
         "albAccessLogs": False, "performanceInsights": False, "bucketVersioning": False,
+        "minTasks": 1, "secretRecoveryDays": 0,
     },
     "prod": {
         "azCount": 3, "nat": "per-az", "interfaceEndpoints": True,
@@ -46,6 +48,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "logRetentionDays": 90, "backupRetentionDays": 14, "finalSnapshot": True,
         "ecsExec": False, "containerInsights": True, "fargateSpot": False,
         "albAccessLogs": True, "performanceInsights": True, "bucketVersioning": True,
+        "minTasks": 2, "secretRecoveryDays": 30,
     },
 }
 
@@ -72,6 +75,10 @@ class Posture:
     alb_access_logs: bool
     performance_insights: bool
     bucket_versioning: bool
+    # Fewest tasks a service may run: two in prod, so one AZ can fail.
+    min_tasks: int
+    # Secrets Manager recovery window; 0 deletes at once (dev), 7–30 days otherwise.
+    secret_recovery_days: int
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class StackConfig:
     domain: str
     posture: Posture
     network: NetworkConfig
+    services: tuple[ServiceConfig, ...]
 
     def physical_name(self, *parts: str) -> str:
         """`hv-<env>-<parts>`: the prefix every physical name in the account carries."""
@@ -119,10 +127,12 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
         root.problem("domain", f"{show(domain)} is not inside the zone {zone!r}")
     posture = _posture(root.section("posture"), defaults)
     network = _network(root.section("network"), defaults)
+    services = parse_services(root, min_tasks=posture.min_tasks, ecs_exec_allowed=posture.ecs_exec,
+                              spot_allowed=posture.fargate_spot)
     root.finish()
     problems.raise_if_any()
     return StackConfig(project=project, stack=stack, environment=environment, aws=aws, zone=zone,
-                       domain=domain, posture=posture, network=network)
+                       domain=domain, posture=posture, network=network, services=services)
 
 
 def load_from_pulumi() -> StackConfig:
@@ -170,7 +180,13 @@ def _posture(section: Section, defaults: Mapping[str, Any]) -> Posture:
         alb_access_logs=section.boolean("albAccessLogs", defaults["albAccessLogs"]),
         performance_insights=section.boolean("performanceInsights", defaults["performanceInsights"]),
         bucket_versioning=section.boolean("bucketVersioning", defaults["bucketVersioning"]),
+        min_tasks=section.integer("minTasks", defaults["minTasks"], minimum=1, maximum=10),
+        secret_recovery_days=section.integer("secretRecoveryDays", defaults["secretRecoveryDays"],
+                                             minimum=0, maximum=30),
     )
+    if 0 < posture.secret_recovery_days < 7:
+        section.problem("secretRecoveryDays", f"{posture.secret_recovery_days} is not allowed "
+                        "(allowed: 0, or 7–30 days)")
     section.finish()
     return posture
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 _MISSING: Any = object()
+# Pass as a default to make a key required.
+REQUIRED: Any = _MISSING
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
+from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
 from .config import StackConfig
+from .grants import Grant
+from .ingress import PublicIngress, PublicIngressArgs
 from .naming import resource_tags
 from .network import VpcNetwork, VpcNetworkArgs
 from .provider import contract_provider
@@ -16,20 +20,62 @@ from .provider import contract_provider
 @dataclass(frozen=True)
 class Foundation:
     network: VpcNetwork
+    ingress: PublicIngress
+    cluster: ServiceCluster
+    services: Mapping[str, FargateService]
 
     def outputs(self) -> dict[str, Any]:
         return {
             "vpcId": self.network.vpc_id,
             "privateSubnetIds": self.network.private_subnet_ids,
             "isolatedSubnetIds": self.network.isolated_subnet_ids,
+            "albDnsName": self.ingress.dns_name,
+            "clusterName": self.cluster.cluster_name,
+            "serviceUrls": {name: service.url for name, service in self.services.items()},
+            "ecrRepositoryUrls": {name: service.repository_url for name, service in self.services.items()},
         }
 
 
 def build_foundation(config: StackConfig) -> Foundation:
     provider = contract_provider(config)
     inherit = pulumi.ResourceOptions(providers=[provider])
+    posture = config.posture
+    network = _network(config, inherit)
+    ingress = PublicIngress("ingress", PublicIngressArgs(
+        name_prefix=config.physical_name(), account_id=config.aws.account_id, zone=config.zone,
+        hosts=[service.fqdn(config.domain) for service in config.services],
+        vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
+        deletion_protection=posture.deletion_protection, access_logs=posture.alb_access_logs,
+        tags=resource_tags("aws", "ingress"),
+    ), opts=inherit)
+    cluster = ServiceCluster("cluster", ServiceClusterArgs(
+        name=config.physical_name(), container_insights=posture.container_insights,
+        fargate_spot=posture.fargate_spot, tags=resource_tags("aws", "ecs"),
+    ), opts=inherit)
+    services = {
+        service.name: FargateService(service.name, FargateServiceArgs(
+            service=service, name_prefix=config.physical_name(), region=config.aws.region,
+            account_id=config.aws.account_id, fqdn=service.fqdn(config.domain),
+            cluster_name=cluster.cluster_name, cluster_arn=cluster.cluster_arn, vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids, alb_security_group_id=ingress.security_group.id,
+            https_listener_arn=ingress.https_listener.arn, log_retention_days=posture.log_retention_days,
+            secret_recovery_days=posture.secret_recovery_days, ecr_force_delete=not posture.protect_stateful,
+            protect_secrets=posture.protect_stateful, grants=_grants_for(service.uses, {}),
+            tags=resource_tags(service.pillar, service.name),
+        ), opts=inherit)
+        for service in config.services
+    }
+    return Foundation(network=network, ingress=ingress, cluster=cluster, services=services)
+
+
+def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant]:
+    """The grants a service's `uses:` selects, in its order (config validated every name)."""
+    return [offered[name] for name in uses if name in offered]
+
+
+def _network(config: StackConfig, opts: pulumi.ResourceOptions) -> VpcNetwork:
     network_config = config.network
-    network = VpcNetwork("network", VpcNetworkArgs(
+    return VpcNetwork("network", VpcNetworkArgs(
         cidr=network_config.cidr,
         region=config.aws.region,
         account_id=config.aws.account_id,
@@ -40,5 +86,4 @@ def build_foundation(config: StackConfig) -> Foundation:
         flow_log_retention_days=network_config.flow_log_retention_days,
         name_prefix=config.physical_name(),
         tags=resource_tags("aws", "vpc"),
-    ), opts=inherit)
-    return Foundation(network=network)
+    ), opts=opts)

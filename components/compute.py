@@ -1,0 +1,391 @@
+"""ServiceCluster and FargateService: every long-lived process, on Fargate, behind the one ALB."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from .grants import Grant, policy_document, service_trust_policy
+from .service_config import HOST_RULE_OFFSET, ServiceConfig
+
+# ADOT collector: traces to X-Ray, metrics to CloudWatch (EMF), from OTLP on localhost:4317/4318.
+DEFAULT_OTEL_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3"
+DEFAULT_OTEL_CONFIG = "/etc/ecs/ecs-default-config.yaml"
+OTEL_COLLECTOR_CPU, OTEL_COLLECTOR_MEMORY = 64, 128
+DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 90
+DEFAULT_DEREGISTRATION_DELAY_SECONDS = 30
+UNTAGGED_IMAGE_EXPIRY_DAYS = 7
+TAGGED_IMAGES_KEPT = 30
+HTTPS_PORT = 443
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceClusterArgs:
+    name: str
+    container_insights: bool
+    fargate_spot: bool
+    tags: Mapping[str, str]
+
+
+class ServiceCluster(pulumi.ComponentResource):
+    """The stack's one ECS cluster: Fargate capacity only (Spot where the posture allows)."""
+
+    def __init__(self, name: str, args: ServiceClusterArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("hv:compute:ServiceCluster", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.cluster = aws.ecs.Cluster(
+            f"{name}-cluster", name=args.name,
+            settings=[aws.ecs.ClusterSettingArgs(
+                name="containerInsights", value="enabled" if args.container_insights else "disabled")],
+            tags=dict(args.tags), opts=child)
+        providers = ["FARGATE", "FARGATE_SPOT"] if args.fargate_spot else ["FARGATE"]
+        self.capacity_providers = aws.ecs.ClusterCapacityProviders(
+            f"{name}-capacity", cluster_name=self.cluster.name, capacity_providers=providers,
+            default_capacity_provider_strategies=[
+                aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(
+                    capacity_provider="FARGATE", base=1, weight=1)],
+            opts=child)
+        self.cluster_name = self.cluster.name
+        self.cluster_arn = self.cluster.arn
+        self.register_outputs({"cluster_name": self.cluster_name, "cluster_arn": self.cluster_arn})
+
+
+@dataclass(frozen=True, kw_only=True)
+class FargateServiceArgs:
+    service: ServiceConfig
+    name_prefix: str
+    region: str
+    account_id: str
+    fqdn: str
+    cluster_name: pulumi.Input[str]
+    cluster_arn: pulumi.Input[str]
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
+    alb_security_group_id: pulumi.Input[str]
+    https_listener_arn: pulumi.Input[str]
+    log_retention_days: int
+    secret_recovery_days: int
+    ecr_force_delete: bool
+    protect_secrets: bool
+    tags: Mapping[str, str]
+    grants: Sequence[Grant] = ()
+    otel_collector_image: str = DEFAULT_OTEL_COLLECTOR_IMAGE
+
+
+class FargateService(pulumi.ComponentResource):
+    """One service of the config: image repository, logs, secrets, roles, task, service, routing,
+    autoscaling. Reachable only from the ALB on its port; no public IP; rolls back bad deploys."""
+
+    def __init__(self, name: str, args: FargateServiceArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("hv:compute:FargateService", name, None, opts)
+        self._name = name
+        self._args = args
+        self._service = args.service
+        self._physical = f"{args.name_prefix}-{args.service.name}"
+        self._child = pulumi.ResourceOptions(parent=self)
+
+        self.repository = self._create_repository()
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs", name=f"/{args.name_prefix}/{self._service.name}",
+            retention_in_days=args.log_retention_days, tags=self._tags(), opts=self._child)
+        self.secrets = self._create_secrets()
+        self.execution_role = self._create_execution_role()
+        self.task_role = self._create_task_role()
+        self.security_group = self._create_security_group()
+        self.target_group, self.listener_rules = self._create_routing()
+        self.task_definition = self._create_task_definition()
+        self.service = self._create_service()
+        self._create_autoscaling()
+
+        self.url = f"https://{args.fqdn}"
+        self.repository_url = self.repository.repository_url
+        self.register_outputs({
+            "url": self.url,
+            "repository_url": self.repository_url,
+            "service_name": self.service.name,
+            "security_group_id": self.security_group.id,
+            "task_role_arn": self.task_role.arn,
+            "log_group_name": self.log_group.name,
+            "secret_arns": {env: secret.arn for env, secret in self.secrets.items()},
+        })
+
+    def _tags(self, **extra: str) -> dict[str, str]:
+        return {**self._args.tags, **extra}
+
+    # --- image, logs, secrets -----------------------------------------------------------------
+
+    def _create_repository(self) -> aws.ecr.Repository:
+        repository = aws.ecr.Repository(
+            f"{self._name}-repository", name=f"{self._args.name_prefix}/{self._service.image_repository}",
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
+            encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="AES256")],
+            force_delete=self._args.ecr_force_delete, tags=self._tags(), opts=self._child)
+        aws.ecr.LifecyclePolicy(
+            f"{self._name}-repository-lifecycle", repository=repository.name,
+            policy=json.dumps({"rules": [
+                {"rulePriority": 1,
+                 "description": f"expire untagged images after {UNTAGGED_IMAGE_EXPIRY_DAYS} days",
+                 "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                               "countUnit": "days", "countNumber": UNTAGGED_IMAGE_EXPIRY_DAYS},
+                 "action": {"type": "expire"}},
+                {"rulePriority": 2, "description": f"keep the last {TAGGED_IMAGES_KEPT} tagged images",
+                 "selection": {"tagStatus": "tagged", "tagPatternList": ["*"],
+                               "countType": "imageCountMoreThan", "countNumber": TAGGED_IMAGES_KEPT},
+                 "action": {"type": "expire"}},
+            ]}), opts=self._child)
+        return repository
+
+    def _create_secrets(self) -> dict[str, aws.secretsmanager.Secret]:
+        """One secret per name the service lists; values are set out of band, never in code."""
+        protect = pulumi.ResourceOptions(parent=self, protect=self._args.protect_secrets)
+        return {
+            env: aws.secretsmanager.Secret(
+                f"{self._name}-secret-{secret_name}",
+                name=f"hv/{self._args.name_prefix.removeprefix('hv-')}/{self._service.name}/{secret_name}",
+                description=f"{secret_name} for {self._service.name} (value set out of band)",
+                recovery_window_in_days=self._args.secret_recovery_days, tags=self._tags(), opts=protect)
+            for env, secret_name in sorted(self._service.secrets.items())
+        }
+
+    def _injected_secrets(self) -> dict[str, pulumi.Input[str]]:
+        """Environment name → secret ARN: the service's own secrets and those its grants bring."""
+        injected: dict[str, pulumi.Input[str]] = {env: s.arn for env, s in self.secrets.items()}
+        for grant in self._args.grants:
+            injected.update(grant.secrets)
+        return dict(sorted(injected.items()))
+
+    # --- identity -------------------------------------------------------------------------------
+
+    def _role(self, role: str) -> aws.iam.Role:
+        return aws.iam.Role(
+            f"{self._name}-{role}-role", name=f"{self._physical}-{role}",
+            assume_role_policy=service_trust_policy("ecs-tasks.amazonaws.com", self._args.account_id),
+            tags=self._tags(), opts=self._child)
+
+    def _create_execution_role(self) -> aws.iam.Role:
+        """What ECS needs to start the task: pull its image, write its logs, read its secrets."""
+        role = self._role("execution")
+        statements: list[Mapping[str, Any]] = [
+            # GetAuthorizationToken has no resource-level permissions.
+            {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Sid": "PullOwnImage", "Effect": "Allow",
+             "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+             "Resource": self.repository.arn},
+            {"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": self.log_group.arn.apply(lambda arn: f"{arn}:*")},
+        ]
+        secret_arns = list(self._injected_secrets().values())
+        if secret_arns:
+            statements.append({"Sid": "ReadOwnSecrets", "Effect": "Allow",
+                               "Action": "secretsmanager:GetSecretValue", "Resource": secret_arns})
+        aws.iam.RolePolicy(f"{self._name}-execution-policy", role=role.id,
+                           policy=policy_document(statements), opts=self._child)
+        return role
+
+    def _create_task_role(self) -> aws.iam.Role:
+        """What the application may do: telemetry through its collector, plus its grants."""
+        role = self._role("task")
+        statements: list[Mapping[str, Any]] = [
+            # X-Ray and PutMetricData have no resource-level permissions; the namespace is pinned.
+            {"Sid": "Traces", "Effect": "Allow",
+             "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                        "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+             "Resource": "*"},
+            {"Sid": "Metrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+             "Condition": {"StringEquals": {"cloudwatch:namespace": ["ECS/AWSOTel/Application",
+                                                                     f"hv/{self._service.name}"]}}},
+            {"Sid": "MetricLogs", "Effect": "Allow",
+             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
+                        "logs:CreateLogGroup"],
+             "Resource": f"arn:aws:logs:{self._args.region}:{self._args.account_id}:log-group:"
+                         "/aws/ecs/application/metrics:*"},
+        ]
+        if self._service.ecs_exec:
+            # ECS Exec opens an SSM session into the task (dev only); these actions take no resource.
+            statements.append({"Sid": "EcsExec", "Effect": "Allow",
+                               "Action": ["ssmmessages:CreateControlChannel",
+                                          "ssmmessages:CreateDataChannel",
+                                          "ssmmessages:OpenControlChannel",
+                                          "ssmmessages:OpenDataChannel"],
+                               "Resource": "*"})
+        for grant in self._args.grants:
+            statements.extend(grant.statements)
+        aws.iam.RolePolicy(f"{self._name}-task-policy", role=role.id,
+                           policy=policy_document(statements), opts=self._child)
+        return role
+
+    # --- network --------------------------------------------------------------------------------
+
+    def _create_security_group(self) -> aws.ec2.SecurityGroup:
+        port = self._service.port
+        group = aws.ec2.SecurityGroup(
+            f"{self._name}-sg", name=f"{self._physical}-tasks", vpc_id=self._args.vpc_id,
+            description=f"{self._service.name} tasks: from the ALB on {port}", tags=self._tags(),
+            opts=self._child)
+        aws.vpc.SecurityGroupIngressRule(
+            f"{self._name}-from-alb", security_group_id=group.id, ip_protocol="tcp", from_port=port,
+            to_port=port, referenced_security_group_id=self._args.alb_security_group_id,
+            description="HTTP from the ALB", tags=self._tags(), opts=self._child)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{self._name}-alb-to-tasks", security_group_id=self._args.alb_security_group_id,
+            ip_protocol="tcp", from_port=port, to_port=port, referenced_security_group_id=group.id,
+            description=f"ALB to {self._service.name}", tags=self._tags(), opts=self._child)
+        # HTTPS out (through NAT or endpoints): AWS APIs, Cognito, Airtable, Bedrock.
+        aws.vpc.SecurityGroupEgressRule(
+            f"{self._name}-https-out", security_group_id=group.id, ip_protocol="tcp",
+            from_port=HTTPS_PORT, to_port=HTTPS_PORT, cidr_ipv4="0.0.0.0/0",
+            description="HTTPS to AWS APIs and SaaS", tags=self._tags(), opts=self._child)
+        for grant in self._args.grants:
+            if grant.security_group_id is None or grant.port is None:
+                continue
+            aws.vpc.SecurityGroupEgressRule(
+                f"{self._name}-to-{grant.name}", security_group_id=group.id, ip_protocol="tcp",
+                from_port=grant.port, to_port=grant.port,
+                referenced_security_group_id=grant.security_group_id,
+                description=f"{self._service.name} to {grant.name}", tags=self._tags(), opts=self._child)
+            aws.vpc.SecurityGroupIngressRule(
+                f"{self._name}-into-{grant.name}", security_group_id=grant.security_group_id,
+                ip_protocol="tcp", from_port=grant.port, to_port=grant.port,
+                referenced_security_group_id=group.id,
+                description=f"{self._service.name} to {grant.name}", tags=self._tags(), opts=self._child)
+        return group
+
+    def _create_routing(self) -> tuple[aws.lb.TargetGroup, list[aws.lb.ListenerRule]]:
+        service = self._service
+        target_group = aws.lb.TargetGroup(
+            f"{self._name}-tg", name=self._physical[:32], port=service.port, protocol="HTTP",
+            target_type="ip", vpc_id=self._args.vpc_id,
+            deregistration_delay=DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True, path=service.health_check_path, protocol="HTTP", matcher="200-399",
+                interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=3),
+            tags=self._tags(), opts=self._child)
+        forward = [aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)]
+        rules = [aws.lb.ListenerRule(
+            f"{self._name}-host-rule", listener_arn=self._args.https_listener_arn,
+            priority=HOST_RULE_OFFSET + service.priority, actions=forward,
+            conditions=[aws.lb.ListenerRuleConditionArgs(
+                host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[self._args.fqdn]))],
+            tags=self._tags(), opts=self._child)]
+        if service.paths:
+            # Path rules (e.g. the API's /ingest/* webhooks) win on every host of the ALB.
+            rules.append(aws.lb.ListenerRule(
+                f"{self._name}-path-rule", listener_arn=self._args.https_listener_arn,
+                priority=service.priority, actions=forward,
+                conditions=[aws.lb.ListenerRuleConditionArgs(
+                    path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(service.paths)))],
+                tags=self._tags(), opts=self._child))
+        return target_group, rules
+
+    # --- task and service -----------------------------------------------------------------------
+
+    def _container_definitions(self) -> pulumi.Output[str]:
+        service, args = self._service, self._args
+        logging: dict[str, Any] = {"logDriver": "awslogs", "options": {
+            "awslogs-group": self.log_group.name, "awslogs-region": args.region}}
+        environment: dict[str, pulumi.Input[str]] = {
+            **service.environment,
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://localhost:4317",
+            "OTEL_SERVICE_NAME": service.name,
+            "PORT": str(service.port),
+        }
+        for grant in args.grants:
+            environment.update(grant.environment)
+        app = {
+            "name": service.name,
+            "image": pulumi.Output.concat(self.repository.repository_url, ":", service.image_tag),
+            "essential": True,
+            "portMappings": [{"containerPort": service.port, "protocol": "tcp", "name": "http"}],
+            "environment": [{"name": key, "value": value} for key, value in sorted(environment.items())],
+            "secrets": [{"name": key, "valueFrom": arn} for key, arn in self._injected_secrets().items()],
+            "logConfiguration": {**logging,
+                                 "options": {**logging["options"], "awslogs-stream-prefix": "app"}},
+            "healthCheck": {
+                "command": ["CMD-SHELL", f"curl -fsS http://localhost:{service.port}"
+                                         f"{service.health_check_path} || exit 1"],
+                "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60},
+            "readonlyRootFilesystem": service.readonly_root_filesystem,
+            # ECS Exec needs an init process to reap the SSM agent's children.
+            "linuxParameters": {"initProcessEnabled": True},
+            "dependsOn": [{"containerName": "otel-collector", "condition": "START"}],
+        }
+        collector = {
+            "name": "otel-collector",
+            "image": args.otel_collector_image,
+            "essential": False,
+            "cpu": OTEL_COLLECTOR_CPU,
+            "memoryReservation": OTEL_COLLECTOR_MEMORY,
+            "command": [f"--config={DEFAULT_OTEL_CONFIG}"],
+            "logConfiguration": {**logging, "options": {**logging["options"],
+                                                        "awslogs-stream-prefix": "otel"}},
+            "readonlyRootFilesystem": True,
+        }
+        return pulumi.Output.json_dumps([app, collector])
+
+    def _create_task_definition(self) -> aws.ecs.TaskDefinition:
+        service = self._service
+        return aws.ecs.TaskDefinition(
+            f"{self._name}-task", family=self._physical, cpu=str(service.cpu),
+            memory=str(service.memory), network_mode="awsvpc", requires_compatibilities=["FARGATE"],
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture=service.architecture),
+            execution_role_arn=self.execution_role.arn, task_role_arn=self.task_role.arn,
+            container_definitions=self._container_definitions(), tags=self._tags(), opts=self._child)
+
+    def _create_service(self) -> aws.ecs.Service:
+        service, args = self._service, self._args
+        strategies = [aws.ecs.ServiceCapacityProviderStrategyArgs(
+            capacity_provider="FARGATE", base=1, weight=1)]
+        if service.spot:
+            strategies.append(aws.ecs.ServiceCapacityProviderStrategyArgs(
+                capacity_provider="FARGATE_SPOT", weight=1))
+        # Autoscaling owns the desired count; the pipeline owns the task definition once it deploys.
+        ignore = ["desiredCount"] + (["taskDefinition"] if service.deployed_by == "pipeline" else [])
+        return aws.ecs.Service(
+            f"{self._name}-service", name=service.name, cluster=args.cluster_arn,
+            task_definition=self.task_definition.arn, desired_count=service.desired_count,
+            capacity_provider_strategies=strategies, platform_version="LATEST",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.subnet_ids, security_groups=[self.security_group.id], assign_public_ip=False),
+            load_balancers=[aws.ecs.ServiceLoadBalancerArgs(
+                target_group_arn=self.target_group.arn, container_name=service.name,
+                container_port=service.port)],
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True),
+            deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
+            health_check_grace_period_seconds=DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
+            enable_execute_command=service.ecs_exec, enable_ecs_managed_tags=True,
+            propagate_tags="SERVICE", wait_for_steady_state=False, tags=self._tags(),
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignore,
+                                        depends_on=list(self.listener_rules)))
+
+    def _create_autoscaling(self) -> None:
+        scaling = self._service.scaling
+        target = aws.appautoscaling.Target(
+            f"{self._name}-scaling", service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.concat("service/", self._args.cluster_name, "/", self.service.name),
+            min_capacity=scaling.min_count, max_capacity=scaling.max_count, tags=self._tags(),
+            opts=self._child)
+        metrics = {"cpu": ("ECSServiceAverageCPUUtilization", scaling.cpu_target)}
+        if scaling.memory_target is not None:
+            metrics["memory"] = ("ECSServiceAverageMemoryUtilization", scaling.memory_target)
+        tracking = aws.appautoscaling
+        for label, (metric, value) in metrics.items():
+            predefined = tracking.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                predefined_metric_type=metric)
+            aws.appautoscaling.Policy(
+                f"{self._name}-scale-on-{label}", policy_type="TargetTrackingScaling",
+                resource_id=target.resource_id, scalable_dimension=target.scalable_dimension,
+                service_namespace=target.service_namespace,
+                target_tracking_scaling_policy_configuration=tracking.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                    target_value=value, scale_in_cooldown=120, scale_out_cooldown=60,
+                    predefined_metric_specification=predefined),
+                opts=self._child)
