@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 from collections.abc import Callable
@@ -37,6 +38,15 @@ def run_stack() -> RunStack:
     def run(stack: str = "dev", **config: Any) -> Inventory:
         return run_program(stack_spec(stack, **config))
     return run
+
+
+@pytest.fixture
+def stack_services() -> Callable[[str], dict[str, Any]]:
+    """A stack file's services block as a dict, to change and pass back to `run_stack`."""
+    def read(stack: str) -> dict[str, Any]:
+        services: dict[str, Any] = json.loads(stack_spec(stack).config["hv-foundation:services"])
+        return services
+    return read
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from preflight.model import Inventory
+
+SERVICES = ("hub-v2-api", "hub-v2-web", "clawbot")
+PORTS = {"hub-v2-api": 3000, "hub-v2-web": 3000, "clawbot": 8000}
+
+
+def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
+    inventory: Inventory = request.getfixturevalue(name)
+    return inventory
+
+
+def containers(inventory: Inventory, service: str) -> dict[str, Any]:
+    definitions = json.loads(inventory.named(f"{service}-task").inputs["containerDefinitions"])
+    return {container["name"]: container for container in definitions}
+
+
+def policy(inventory: Inventory, name: str) -> list[dict[str, Any]]:
+    statements: list[dict[str, Any]] = json.loads(inventory.named(name).inputs["policy"])["Statement"]
+    return statements
+
+
+BOTH = pytest.mark.parametrize(("name", "service"), [(s, v) for s in ("dev", "prod") for v in SERVICES])
+
+
+@BOTH
+def test_every_service_has_its_full_set_of_resources(request: pytest.FixtureRequest, name: str,
+                                                     service: str) -> None:
+    inventory = stack(request, name)
+    component = inventory.named(service)
+    assert component.type == "hv:compute:FargateService"
+    kinds = sorted(r.type.split(":")[-1] for r in inventory.children_of(component))
+    for kind in ("Repository", "LifecyclePolicy", "LogGroup", "Role", "RolePolicy", "SecurityGroup",
+                 "TargetGroup", "ListenerRule", "TaskDefinition", "Service", "Target", "Policy"):
+        assert kind in kinds, kind
+    assert kinds.count("Role") == 2  # execution and task
+
+
+@BOTH
+def test_service_runs_privately_and_rolls_back(request: pytest.FixtureRequest, name: str, service: str) -> None:
+    inventory = stack(request, name)
+    ecs = inventory.named(f"{service}-service").inputs
+    network = ecs["networkConfiguration"]
+    assert network["assignPublicIp"] is False
+    private = {s.id for s in inventory.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"]["tier"] == "private-app"}
+    assert set(network["subnets"]) == private
+    assert network["securityGroups"] == [inventory.named(f"{service}-sg").id]
+    assert ecs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert (ecs["deploymentMinimumHealthyPercent"], ecs["deploymentMaximumPercent"]) == (100, 200)
+    assert 60 <= ecs["healthCheckGracePeriodSeconds"] <= 120
+    assert "desiredCount" in inventory.named(f"{service}-service").options["ignoreChanges"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_ecs_exec_is_on_in_dev_and_off_in_prod(dev: Inventory, prod: Inventory, service: str) -> None:
+    assert dev.named(f"{service}-service").inputs["enableExecuteCommand"] is True
+    assert prod.named(f"{service}-service").inputs["enableExecuteCommand"] is False
+    assert not any(s.get("Sid") == "EcsExec" for s in policy(prod, f"{service}-task-policy"))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_prod_runs_at_least_two_tasks(prod: Inventory, service: str) -> None:
+    assert prod.named(f"{service}-service").inputs["desiredCount"] >= 2
+    assert prod.named(f"{service}-scaling").inputs["minCapacity"] >= 2
+
+
+@BOTH
+def test_task_definition_is_fargate_only_with_logs_and_sidecar(request: pytest.FixtureRequest, name: str,
+                                                                service: str) -> None:
+    inventory = stack(request, name)
+    task = inventory.named(f"{service}-task").inputs
+    assert task["requiresCompatibilities"] == ["FARGATE"] and task["networkMode"] == "awsvpc"
+    assert task["runtimePlatform"]["cpuArchitecture"] == "ARM64"
+    found = containers(inventory, service)
+    assert set(found) == {service, "otel-collector"}
+    log_group = inventory.named(f"{service}-logs")
+    for container in found.values():
+        assert container["logConfiguration"]["logDriver"] == "awslogs"
+        assert container["logConfiguration"]["options"]["awslogs-group"] == log_group.inputs["name"]
+    app = found[service]
+    assert app["portMappings"] == [{"containerPort": PORTS[service], "protocol": "tcp", "name": "http"}]
+    assert app["healthCheck"]["command"][0] == "CMD-SHELL"
+    assert {"name": "OTEL_EXPORTER_OTLP_ENDPOINT", "value": "http://localhost:4317"} in app["environment"]
+    assert found["otel-collector"]["image"].startswith("public.ecr.aws/aws-observability/aws-otel-collector:")
+
+
+def test_secrets_are_injected_by_arn_never_as_values(dev: Inventory) -> None:
+    app = containers(dev, "hub-v2-api")["hub-v2-api"]
+    secret = dev.named("hub-v2-api-secret-airtable-api-key")
+    assert secret.inputs["name"] == "hv/dev/hub-v2-api/airtable-api-key"
+    assert "secretString" not in secret.inputs
+    assert {"name": "AIRTABLE_API_KEY", "valueFrom": secret.outputs["arn"]} in app["secrets"]
+    assert not any(env["name"] == "AIRTABLE_API_KEY" for env in app["environment"])
+    assert dev.of_type("aws:secretsmanager/secretVersion:SecretVersion") == []
+
+
+def test_execution_role_is_scoped_to_exactly_its_secrets_and_log_group(dev: Inventory) -> None:
+    statements = {s["Sid"]: s for s in policy(dev, "hub-v2-api-execution-policy")}
+    own = {dev.named(f"hub-v2-api-secret-{n}").outputs["arn"] for n in ("airtable-api-key", "webhook-signing-secret")}
+    assert set(statements["ReadOwnSecrets"]["Resource"]) >= own
+    assert statements["ReadOwnSecrets"]["Action"] == "secretsmanager:GetSecretValue"
+    others = {r.outputs["arn"] for r in dev.of_type("aws:secretsmanager/secret:Secret")
+              if not r.name.startswith("hub-v2-api-")}
+    assert not others & set(statements["ReadOwnSecrets"]["Resource"])
+    assert statements["WriteOwnLogs"]["Resource"] == dev.named("hub-v2-api-logs").outputs["arn"] + ":*"
+    assert statements["PullOwnImage"]["Resource"] == dev.named("hub-v2-api-repository").outputs["arn"]
+
+
+def test_web_without_secrets_cannot_read_any(dev: Inventory) -> None:
+    sids = {s["Sid"] for s in policy(dev, "hub-v2-web-execution-policy")}
+    assert "ReadOwnSecrets" not in sids or all(
+        "hub-v2-web" in arn for s in policy(dev, "hub-v2-web-execution-policy") if s["Sid"] == "ReadOwnSecrets"
+        for arn in s["Resource"])
+
+
+@BOTH
+def test_service_security_group_is_open_only_from_the_alb(request: pytest.FixtureRequest, name: str,
+                                                          service: str) -> None:
+    inventory = stack(request, name)
+    group = inventory.named(f"{service}-sg")
+    alb_group = inventory.named("ingress-alb-sg")
+    ingress = [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+               if r.inputs["securityGroupId"] == group.id]
+    assert ingress == [{**ingress[0], "referencedSecurityGroupId": alb_group.id, "fromPort": PORTS[service],
+                        "toPort": PORTS[service], "ipProtocol": "tcp"}]
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_ecr_repositories_are_immutable_and_scanned(request: pytest.FixtureRequest, name: str) -> None:
+    inventory = stack(request, name)
+    for service in SERVICES:
+        repository = inventory.named(f"{service}-repository").inputs
+        assert repository["imageTagMutability"] == "IMMUTABLE"
+        assert repository["imageScanningConfiguration"] == {"scanOnPush": True}
+        assert repository["forceDelete"] is (name == "dev")
+        rules = json.loads(inventory.named(f"{service}-repository-lifecycle").inputs["policy"])["rules"]
+        assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "tagged"]
+        assert rules[0]["selection"]["countNumber"] == 7 and rules[1]["selection"]["countNumber"] == 30
+
+
+@pytest.mark.parametrize(("name", "days"), [("dev", 14), ("prod", 90)])
+def test_log_retention_follows_the_environment(request: pytest.FixtureRequest, name: str, days: int) -> None:
+    inventory = stack(request, name)
+    assert {inventory.named(f"{s}-logs").inputs["retentionInDays"] for s in SERVICES} == {days}
+
+
+def test_api_owns_ingest_webhooks_on_every_host(dev: Inventory) -> None:
+    rule = dev.named("hub-v2-api-path-rule").inputs
+    assert rule["conditions"] == [{"pathPattern": {"values": ["/ingest/*"]}}]
+    assert rule["actions"][0]["targetGroupArn"] == dev.named("hub-v2-api-tg").outputs["arn"]
+    host_priorities = [dev.named(f"{s}-host-rule").inputs["priority"] for s in SERVICES]
+    assert rule["priority"] < min(host_priorities)
+
+
+def test_host_rules_route_each_host_to_its_service(dev: Inventory) -> None:
+    for service, host in (("hub-v2-api", "api.hub"), ("hub-v2-web", "hub"), ("clawbot", "clawbot")):
+        rule = dev.named(f"{service}-host-rule").inputs
+        assert rule["conditions"] == [{"hostHeader": {"values": [f"{host}.dev.happen.ventures"]}}]
+        assert rule["listenerArn"] == dev.named("ingress-https").outputs["arn"]
+
+
+def test_target_groups_check_health_on_the_configured_path(dev: Inventory) -> None:
+    group = dev.named("hub-v2-web-tg").inputs
+    assert group["targetType"] == "ip" and group["port"] == 3000
+    assert group["healthCheck"]["path"] == "/api/health"
+
+
+def test_autoscaling_tracks_cpu_and_memory_where_configured(dev: Inventory) -> None:
+    api_policies = {r.name for r in dev.of_type("aws:appautoscaling/policy:Policy") if r.name.startswith("hub-v2-api")}
+    assert api_policies == {"hub-v2-api-scale-on-cpu", "hub-v2-api-scale-on-memory"}
+    web_policies = {r.name for r in dev.of_type("aws:appautoscaling/policy:Policy") if r.name.startswith("hub-v2-web")}
+    assert web_policies == {"hub-v2-web-scale-on-cpu"}
+    cpu = dev.named("hub-v2-api-scale-on-cpu").inputs["targetTrackingScalingPolicyConfiguration"]
+    assert cpu["predefinedMetricSpecification"]["predefinedMetricType"] == "ECSServiceAverageCPUUtilization"
+
+
+def test_one_cluster_with_container_insights_in_prod_only(dev: Inventory, prod: Inventory) -> None:
+    for inventory, value, providers in ((dev, "disabled", ["FARGATE", "FARGATE_SPOT"]), (prod, "enabled", ["FARGATE"])):
+        (cluster,) = inventory.of_type("aws:ecs/cluster:Cluster")
+        assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": value}]
+        assert inventory.named("cluster-capacity").inputs["capacityProviders"] == providers
+
+
+def test_stack_outputs_name_urls_repositories_alb_and_cluster(dev: Inventory) -> None:
+    outputs = dev.stack_outputs
+    assert outputs["serviceUrls"]["hub-v2-web"] == "https://hub.dev.happen.ventures"
+    assert outputs["ecrRepositoryUrls"]["clawbot"].endswith(".amazonaws.com/hv-dev/clawbot")
+    assert outputs["albDnsName"] == dev.named("ingress-alb").outputs["dnsName"]
+    assert outputs["clusterName"] == "hv-dev"
+
+
+def test_pipeline_owned_services_ignore_task_definition_changes(run_stack, stack_services) -> None:  # type: ignore[no-untyped-def]
+    services = stack_services("dev")
+    services["clawbot"]["deployedBy"] = "pipeline"
+    inventory = run_stack("dev", services=services)
+    assert inventory.named("clawbot-service").options["ignoreChanges"] == ["desiredCount", "taskDefinition"]
+    assert inventory.named("hub-v2-api-service").options["ignoreChanges"] == ["desiredCount"]
+
+
+def test_adding_a_service_is_config_only(run_stack, stack_services) -> None:  # type: ignore[no-untyped-def]
+    services = stack_services("prod")
+    services["robin"] = {"pillar": "hub-v2", "port": 8080, "host": "robin", "priority": 40,
+                         "secrets": {"ROBIN_TOKEN": "robin-token"}, "uses": ["redis"]}
+    inventory = run_stack("prod", services=services)
+    robin = inventory.named("robin")
+    assert robin.type == "hv:compute:FargateService"
+    assert len(inventory.children_of(robin)) >= 15
+    assert inventory.named("robin-host-rule").inputs["priority"] == 10040
+    assert inventory.named("robin-service").inputs["desiredCount"] == 2
+    certificate = inventory.named("ingress-certificate").inputs
+    assert "robin.happen.ventures" in certificate["subjectAlternativeNames"]
+    assert "ingress-alias-robin.happen.ventures" in {r.name for r in inventory.resources}
+    assert inventory.stack_outputs["serviceUrls"]["robin"] == "https://robin.happen.ventures"
