@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .config_reader import Problems, Section, decode_raw, show
+from .data_config import DataConfig, parse_data
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
 from .service_config import ServiceConfig, parse_services
 
@@ -39,7 +40,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "logRetentionDays": 14, "backupRetentionDays": 1, "finalSnapshot": False,
         "ecsExec": True, "containerInsights": False, "fargateSpot": True,
         "albAccessLogs": False, "performanceInsights": False, "bucketVersioning": False,
-        "minTasks": 1, "secretRecoveryDays": 0,
+        "minTasks": 1, "secretRecoveryDays": 0, "pointInTimeRecovery": False, "cacheSnapshotDays": 0,
     },
     "prod": {
         "azCount": 3, "nat": "per-az", "interfaceEndpoints": True,
@@ -48,7 +49,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "logRetentionDays": 90, "backupRetentionDays": 14, "finalSnapshot": True,
         "ecsExec": False, "containerInsights": True, "fargateSpot": False,
         "albAccessLogs": True, "performanceInsights": True, "bucketVersioning": True,
-        "minTasks": 2, "secretRecoveryDays": 30,
+        "minTasks": 2, "secretRecoveryDays": 30, "pointInTimeRecovery": True, "cacheSnapshotDays": 7,
     },
 }
 
@@ -79,6 +80,8 @@ class Posture:
     min_tasks: int
     # Secrets Manager recovery window; 0 deletes at once (dev), 7–30 days otherwise.
     secret_recovery_days: int
+    point_in_time_recovery: bool
+    cache_snapshot_days: int
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class StackConfig:
     posture: Posture
     network: NetworkConfig
     services: tuple[ServiceConfig, ...]
+    data: DataConfig
 
     def physical_name(self, *parts: str) -> str:
         """`hv-<env>-<parts>`: the prefix every physical name in the account carries."""
@@ -127,12 +131,14 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
         root.problem("domain", f"{show(domain)} is not inside the zone {zone!r}")
     posture = _posture(root.section("posture"), defaults)
     network = _network(root.section("network"), defaults)
+    data = parse_data(root.section("data"))
     services = parse_services(root, min_tasks=posture.min_tasks, ecs_exec_allowed=posture.ecs_exec,
                               spot_allowed=posture.fargate_spot)
     root.finish()
     problems.raise_if_any()
     return StackConfig(project=project, stack=stack, environment=environment, aws=aws, zone=zone,
-                       domain=domain, posture=posture, network=network, services=services)
+                       domain=domain, posture=posture, network=network, services=services,
+                       data=data)
 
 
 def load_from_pulumi() -> StackConfig:
@@ -183,6 +189,9 @@ def _posture(section: Section, defaults: Mapping[str, Any]) -> Posture:
         min_tasks=section.integer("minTasks", defaults["minTasks"], minimum=1, maximum=10),
         secret_recovery_days=section.integer("secretRecoveryDays", defaults["secretRecoveryDays"],
                                              minimum=0, maximum=30),
+        point_in_time_recovery=section.boolean("pointInTimeRecovery", defaults["pointInTimeRecovery"]),
+        cache_snapshot_days=section.integer("cacheSnapshotDays", defaults["cacheSnapshotDays"],
+                                            minimum=0, maximum=35),
     )
     if 0 < posture.secret_recovery_days < 7:
         section.problem("secretRecoveryDays", f"{posture.secret_recovery_days} is not allowed "

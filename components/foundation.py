@@ -10,6 +10,7 @@ import pulumi
 
 from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
 from .config import StackConfig
+from .data import DataEngines, DataEnginesArgs
 from .grants import Grant
 from .ingress import PublicIngress, PublicIngressArgs
 from .naming import resource_tags
@@ -21,6 +22,7 @@ from .provider import contract_provider
 class Foundation:
     network: VpcNetwork
     ingress: PublicIngress
+    data: DataEngines
     cluster: ServiceCluster
     services: Mapping[str, FargateService]
 
@@ -33,6 +35,11 @@ class Foundation:
             "clusterName": self.cluster.cluster_name,
             "serviceUrls": {name: service.url for name, service in self.services.items()},
             "ecrRepositoryUrls": {name: service.repository_url for name, service in self.services.items()},
+            "postgresEndpoint": self.data.postgres.address,
+            "postgresMasterSecretArn": self.data.postgres_master_secret_arn,
+            "redisEndpoint": self.data.redis.primary_endpoint_address,
+            "redisAuthSecretArn": self.data.redis_auth_secret.arn,
+            "tableNames": {table: resource.name for table, resource in self.data.tables.items()},
         }
 
 
@@ -48,6 +55,17 @@ def build_foundation(config: StackConfig) -> Foundation:
         deletion_protection=posture.deletion_protection, access_logs=posture.alb_access_logs,
         tags=resource_tags("aws", "ingress"),
     ), opts=inherit)
+    data = DataEngines("data", DataEnginesArgs(
+        config=config.data, name_prefix=config.physical_name(), region=config.aws.region,
+        account_id=config.aws.account_id, vpc_id=network.vpc_id, isolated_subnet_ids=network.isolated_subnet_ids,
+        multi_az=posture.multi_az, deletion_protection=posture.deletion_protection,
+        backup_retention_days=posture.backup_retention_days, final_snapshot=posture.final_snapshot,
+        performance_insights=posture.performance_insights, point_in_time_recovery=posture.point_in_time_recovery,
+        cache_snapshot_days=posture.cache_snapshot_days, protect=posture.protect_stateful,
+        secret_recovery_days=posture.secret_recovery_days, log_retention_days=posture.log_retention_days,
+        tags=resource_tags("aws", "data"),
+    ), opts=inherit)
+    offered = dict(data.grants)
     cluster = ServiceCluster("cluster", ServiceClusterArgs(
         name=config.physical_name(), container_insights=posture.container_insights,
         fargate_spot=posture.fargate_spot, tags=resource_tags("aws", "ecs"),
@@ -60,12 +78,12 @@ def build_foundation(config: StackConfig) -> Foundation:
             subnet_ids=network.private_subnet_ids, alb_security_group_id=ingress.security_group.id,
             https_listener_arn=ingress.https_listener.arn, log_retention_days=posture.log_retention_days,
             secret_recovery_days=posture.secret_recovery_days, ecr_force_delete=not posture.protect_stateful,
-            protect_secrets=posture.protect_stateful, grants=_grants_for(service.uses, {}),
+            protect_secrets=posture.protect_stateful, grants=_grants_for(service.uses, offered),
             tags=resource_tags(service.pillar, service.name),
         ), opts=inherit)
         for service in config.services
     }
-    return Foundation(network=network, ingress=ingress, cluster=cluster, services=services)
+    return Foundation(network=network, ingress=ingress, data=data, cluster=cluster, services=services)
 
 
 def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant]:

@@ -161,3 +161,31 @@ def test_error_message_lists_every_problem() -> None:
     with pytest.raises(ConfigError) as caught:
         load(aws__region="eu-west-1", hv__environment="qa")
     assert str(caught.value).startswith("2 problems in the stack config:\n  - aws:region: ")
+
+
+def test_data_defaults() -> None:
+    data = load().data
+    assert data.postgres.parameter_group_family == "postgres16"
+    assert data.redis.engine == "valkey" and data.redis.parameter_group_family == "valkey8"
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ({"postgres": {"instanceClass": "m5.large"}},
+     "hv-foundation:data.postgres.instanceClass: 'm5.large' is not of a supported family"),
+    ({"redis": {"nodeType": "db.t4g.micro"}},
+     "hv-foundation:data.redis.nodeType: 'db.t4g.micro' is not of a supported family"),
+    ({"postgres": {"allocatedStorage": 100, "maxAllocatedStorage": 50}},
+     "hv-foundation:data.postgres.maxAllocatedStorage: 50 must exceed allocatedStorage 100"),
+    ({"redis": {"engine": "memcached"}},
+     "hv-foundation:data.redis.engine: 'memcached' is not allowed (allowed: redis, valkey)"),
+    ({"mysql": {}}, "hv-foundation:data.mysql: unknown key"),
+])
+def test_bad_data_config_is_refused(data: dict[str, Any], expected: str) -> None:
+    (problem,) = problems(hv__data=data)
+    assert problem.startswith(expected)
+
+
+@pytest.mark.parametrize("days", [0, 36])
+def test_backup_retention_outside_1_to_35_days_is_refused(days: int) -> None:
+    assert problems(hv__posture={"backupRetentionDays": days}) == [
+        f"hv-foundation:posture.backupRetentionDays: {days} is out of range (allowed: 1–35)"]
