@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import report_console, report_json
+from . import diagram, report_console, report_json
 from .runner import preflight
 
 
@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report_console.render(report))
     if args.json:
         report_json.write(report, args.json)
+    if args.diagram and report.inventory is not None:
+        diagram.write(report.inventory, args.diagram)
     return report.exit_code
 
 

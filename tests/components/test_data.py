@@ -21,7 +21,8 @@ def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
 
 
 def task_statements(inventory: Inventory, service: str) -> list[dict[str, Any]]:
-    statements: list[dict[str, Any]] = json.loads(inventory.named(f"{service}-task-policy").inputs["policy"])["Statement"]
+    document = json.loads(inventory.named(f"{service}-task-policy").inputs["policy"])
+    statements: list[dict[str, Any]] = document["Statement"]
     return statements
 
 
@@ -94,7 +95,8 @@ def test_engines_reach_services_as_environment_and_secrets(dev: Inventory) -> No
     assert "DEDUP_TABLE" not in environment
     secrets = {s["name"]: s["valueFrom"] for s in api["secrets"]}
     assert secrets["REDIS_AUTH_TOKEN"] == dev.named("data-redis-auth-secret").outputs["arn"]
-    assert secrets["DATABASE_MASTER_CREDENTIALS"].startswith("arn:aws:secretsmanager:us-east-2:891377221201:secret:rds!")
+    assert secrets["DATABASE_MASTER_CREDENTIALS"].startswith(
+        "arn:aws:secretsmanager:us-east-2:891377221201:secret:rds!")
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
