@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from .config_reader import Problems, Section, decode_raw, show
 from .data_config import DataConfig, parse_data
+from .identity_config import BedrockConfig, IdentityConfig, parse_bedrock, parse_identity
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
 from .service_config import ServiceConfig, parse_services
 
@@ -41,6 +42,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "ecsExec": True, "containerInsights": False, "fargateSpot": True,
         "albAccessLogs": False, "performanceInsights": False, "bucketVersioning": False,
         "minTasks": 1, "secretRecoveryDays": 0, "pointInTimeRecovery": False, "cacheSnapshotDays": 0,
+        "bedrockInvocationLogging": False,
     },
     "prod": {
         "azCount": 3, "nat": "per-az", "interfaceEndpoints": True,
@@ -50,6 +52,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "ecsExec": False, "containerInsights": True, "fargateSpot": False,
         "albAccessLogs": True, "performanceInsights": True, "bucketVersioning": True,
         "minTasks": 2, "secretRecoveryDays": 30, "pointInTimeRecovery": True, "cacheSnapshotDays": 7,
+        "bedrockInvocationLogging": True,
     },
 }
 
@@ -106,6 +109,12 @@ class StackConfig:
     network: NetworkConfig
     services: tuple[ServiceConfig, ...]
     data: DataConfig
+    # None when the stack has no `identity` section (then no service may use cognito).
+    identity: IdentityConfig | None
+    bedrock: BedrockConfig
+
+    def service(self, name: str) -> ServiceConfig:
+        return next(service for service in self.services if service.name == name)
 
     def physical_name(self, *parts: str) -> str:
         """`hv-<env>-<parts>`: the prefix every physical name in the account carries."""
@@ -134,11 +143,27 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
     data = parse_data(root.section("data"))
     services = parse_services(root, min_tasks=posture.min_tasks, ecs_exec_allowed=posture.ecs_exec,
                               spot_allowed=posture.fargate_spot)
+    identity = None
+    if root.has("identity"):
+        identity = parse_identity(root.section("identity"), environment=environment,
+                                  services=tuple(service.name for service in services))
+    else:
+        _refuse_identity_uses(root, services)
+    bedrock = parse_bedrock(root.section("bedrock"),
+                            invocation_logging_default=defaults["bedrockInvocationLogging"])
     root.finish()
     problems.raise_if_any()
     return StackConfig(project=project, stack=stack, environment=environment, aws=aws, zone=zone,
                        domain=domain, posture=posture, network=network, services=services,
-                       data=data)
+                       data=data, identity=identity, bedrock=bedrock)
+
+
+def _refuse_identity_uses(root: Section, services: tuple[ServiceConfig, ...]) -> None:
+    for service in services:
+        for entry in service.uses:
+            if entry.startswith("cognito"):
+                root.problems.add(f"{root.key_path('services')}.{service.name}.uses",
+                                  f"{show(entry)} needs the identity pillar (add an hv-foundation:identity section)")
 
 
 def load_from_pulumi() -> StackConfig:

@@ -8,10 +8,12 @@ from typing import Any
 
 import pulumi
 
+from .bedrock import BedrockAccess, BedrockAccessArgs
 from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
 from .config import StackConfig
 from .data import DataEngines, DataEnginesArgs
 from .grants import Grant
+from .identity import CognitoGoogleFederation, CognitoGoogleFederationArgs
 from .ingress import PublicIngress, PublicIngressArgs
 from .naming import resource_tags
 from .network import VpcNetwork, VpcNetworkArgs
@@ -23,6 +25,8 @@ class Foundation:
     network: VpcNetwork
     ingress: PublicIngress
     data: DataEngines
+    identity: CognitoGoogleFederation | None
+    bedrock: BedrockAccess
     cluster: ServiceCluster
     services: Mapping[str, FargateService]
 
@@ -40,6 +44,17 @@ class Foundation:
             "redisEndpoint": self.data.redis.primary_endpoint_address,
             "redisAuthSecretArn": self.data.redis_auth_secret.arn,
             "tableNames": {table: resource.name for table, resource in self.data.tables.items()},
+            **(self._identity_outputs() if self.identity else {}),
+        }
+
+    def _identity_outputs(self) -> dict[str, Any]:
+        assert self.identity is not None
+        return {
+            "userPoolId": self.identity.user_pool.id,
+            "cognitoIssuer": self.identity.issuer,
+            "cognitoHostedUi": self.identity.hosted_ui,
+            "webClientId": self.identity.web_client.id,
+            "clawbotM2mSecretArn": self.identity.m2m_secret.arn,
         }
 
 
@@ -65,7 +80,13 @@ def build_foundation(config: StackConfig) -> Foundation:
         secret_recovery_days=posture.secret_recovery_days, log_retention_days=posture.log_retention_days,
         tags=resource_tags("aws", "data"),
     ), opts=inherit)
-    offered = dict(data.grants)
+    identity = _identity(config, inherit) if config.identity else None
+    bedrock = BedrockAccess("bedrock", BedrockAccessArgs(
+        name_prefix=config.physical_name(), region=config.aws.region, account_id=config.aws.account_id,
+        inference_profiles=config.bedrock.inference_profiles, invocation_logging=config.bedrock.invocation_logging,
+        log_retention_days=posture.log_retention_days, tags=resource_tags("aws", "bedrock"),
+    ), opts=inherit)
+    offered = {**data.grants, **(identity.grants if identity else {}), "bedrock": bedrock.grant}
     cluster = ServiceCluster("cluster", ServiceClusterArgs(
         name=config.physical_name(), container_insights=posture.container_insights,
         fargate_spot=posture.fargate_spot, tags=resource_tags("aws", "ecs"),
@@ -83,7 +104,23 @@ def build_foundation(config: StackConfig) -> Foundation:
         ), opts=inherit)
         for service in config.services
     }
-    return Foundation(network=network, ingress=ingress, data=data, cluster=cluster, services=services)
+    return Foundation(network=network, ingress=ingress, data=data, identity=identity, bedrock=bedrock,
+                      cluster=cluster, services=services)
+
+
+def _identity(config: StackConfig, opts: pulumi.ResourceOptions) -> CognitoGoogleFederation:
+    identity = config.identity
+    assert identity is not None
+    web_host = f"https://{config.service(identity.web_service).fqdn(config.domain)}"
+    return CognitoGoogleFederation("identity", CognitoGoogleFederationArgs(
+        name_prefix=config.physical_name(), region=config.aws.region, domain_prefix=identity.domain_prefix,
+        google_client_id=identity.google_client_id, google_client_secret_name=identity.google_client_secret_name,
+        callback_urls=[*(f"{web_host}{path}" for path in identity.callback_paths), *identity.extra_callback_urls],
+        logout_urls=[f"{web_host}{path}" for path in identity.logout_paths], groups=identity.groups,
+        api_scopes=identity.api_scopes, deletion_protection=config.posture.deletion_protection,
+        protect=config.posture.protect_stateful, secret_recovery_days=config.posture.secret_recovery_days,
+        tags=resource_tags("aws", "identity"),
+    ), opts=opts)
 
 
 def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant]:

@@ -25,7 +25,7 @@ FARGATE_SIZES: Mapping[int, tuple[int, ...]] = {
 }
 # What a service may name under `uses:`; each engine or pillar turns a name into grants.
 DYNAMODB_TABLES = ("rate-limits", "locks", "dedup", "feature-flags")
-USES = ("postgres", "redis", "bedrock", "cognito-m2m", "scheduler-queue",
+USES = ("postgres", "redis", "bedrock", "cognito", "cognito-m2m", "scheduler-queue",
         *(f"dynamodb:{table}" for table in DYNAMODB_TABLES))
 
 SERVICE_NAME = r"[a-z][a-z0-9-]{1,18}[a-z0-9]"

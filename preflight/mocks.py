@@ -415,6 +415,15 @@ def _policy_document(args: Mapping[str, Any], region: str, account: str) -> dict
             "minifiedJson": minified}
 
 
+def _secret_version(args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
+    """Secrets set out of band have no value offline: a placeholder stands in, marked as such."""
+    name = str(args.get("secretId") or "")
+    arn = name if name.startswith("arn:") else f"arn:aws:secretsmanager:{region}:{account}:secret:{name}-AbCdEf"
+    return {"id": f"{arn}|AWSCURRENT", "arn": arn, "secretId": name, "secretString": "preflight-placeholder",
+            "versionId": "00000000-0000-0000-0000-000000000000", "versionStage": "AWSCURRENT",
+            "versionStages": ["AWSCURRENT"], "createdDate": "2026-01-01T00:00:00Z"}
+
+
 _INVOKES: dict[str, Callable[[Mapping[str, Any], str, str], dict[str, Any]]] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": _zones,
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
@@ -423,4 +432,5 @@ _INVOKES: dict[str, Callable[[Mapping[str, Any], str, str], dict[str, Any]]] = {
     "aws:route53/getZone:getZone": _zone,
     "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
     "aws:elb/getServiceAccount:getServiceAccount": _elb_service_account,
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": _secret_version,
 }

@@ -97,9 +97,9 @@ def test_secrets_are_injected_by_arn_never_as_values(dev: Inventory) -> None:
     assert "secretString" not in secret.inputs
     assert {"name": "AIRTABLE_API_KEY", "valueFrom": secret.outputs["arn"]} in app["secrets"]
     assert not any(env["name"] == "AIRTABLE_API_KEY" for env in app["environment"])
-    # Service secrets get their values out of band: the only value Pulumi writes is generated.
-    assert [v.name for v in dev.of_type("aws:secretsmanager/secretVersion:SecretVersion")] == [
-        "data-redis-auth-secret-value"]
+    # Service secrets get their values out of band: the only values Pulumi writes are generated.
+    assert {v.name for v in dev.of_type("aws:secretsmanager/secretVersion:SecretVersion")} == {
+        "data-redis-auth-secret-value", "identity-clawbot-client-secret-value"}
 
 
 def readable_secrets(inventory: Inventory, service: str) -> set[str]:
