@@ -189,3 +189,44 @@ def test_bad_data_config_is_refused(data: dict[str, Any], expected: str) -> None
 def test_backup_retention_outside_1_to_35_days_is_refused(days: int) -> None:
     assert problems(hv__posture={"backupRetentionDays": days}) == [
         f"hv-foundation:posture.backupRetentionDays: {days} is out of range (allowed: 1–35)"]
+
+
+IDENTITY = {"googleClientId": "1234-abc.apps.googleusercontent.com"}
+WEB = {"hub-v2-web": {"pillar": "hub-v2", "port": 3000, "host": "hub", "priority": 20}}
+
+
+def test_identity_section_is_parsed() -> None:
+    identity = load(hv__identity=IDENTITY, hv__services=WEB).identity
+    assert identity.domain_prefix == "hv-dev-hub" and identity.groups == ("admin", "operator", "viewer")
+    assert identity.google_client_secret_name == "hv/dev/identity/google-client-secret"
+
+
+@pytest.mark.parametrize(("identity", "expected"), [
+    ({}, "hv-foundation:identity.googleClientId: is required"),
+    ({**IDENTITY, "extraCallbackUrls": ["http://hub.example.com/cb"]},
+     "hv-foundation:identity.extraCallbackUrls: 'http://hub.example.com/cb' is not an https URL"),
+    ({**IDENTITY, "groups": ["admin", "admin"]},
+     "hv-foundation:identity.groups: [\"admin\", \"admin\"] names a group twice"),
+    ({**IDENTITY, "webService": "portal"}, "hv-foundation:identity.webService: 'portal' is not a service"),
+])
+def test_bad_identity_config_is_refused(identity: dict[str, Any], expected: str) -> None:
+    (problem,) = problems(hv__identity=identity, hv__services=WEB)
+    assert problem.startswith(expected)
+
+
+def test_cognito_uses_need_the_identity_section() -> None:
+    services = {"hub-v2-web": {**WEB["hub-v2-web"], "uses": ["cognito"]}}
+    assert problems(hv__services=services) == [
+        "hv-foundation:services.hub-v2-web.uses: 'cognito' needs the identity pillar "
+        "(add an hv-foundation:identity section)"]
+
+
+@pytest.mark.parametrize("profile", ["anthropic.claude-sonnet-4-6", "us.meta.llama3-70b", "eu.anthropic.claude"])
+def test_bedrock_profiles_must_be_anthropic_us_profiles(profile: str) -> None:
+    (problem,) = problems(hv__bedrock={"inferenceProfiles": [profile]})
+    assert problem.startswith(f"hv-foundation:bedrock.inferenceProfiles: '{profile}' is not an Anthropic US")
+
+
+def test_bedrock_logging_defaults_follow_the_environment() -> None:
+    assert load().bedrock.invocation_logging is False
+    assert load(hv__environment="prod").bedrock.invocation_logging is True
