@@ -75,6 +75,8 @@ class FargateServiceArgs:
     protect_secrets: bool
     tags: Mapping[str, str]
     grants: Sequence[Grant] = ()
+    # Once its pipeline deploys, the pipeline owns the task definition (and so the image tag).
+    deployed_by_pipeline: bool = False
     otel_collector_image: str = DEFAULT_OTEL_COLLECTOR_IMAGE
 
 
@@ -348,7 +350,7 @@ class FargateService(pulumi.ComponentResource):
             strategies.append(aws.ecs.ServiceCapacityProviderStrategyArgs(
                 capacity_provider="FARGATE_SPOT", weight=1))
         # Autoscaling owns the desired count; the pipeline owns the task definition once it deploys.
-        ignore = ["desiredCount"] + (["taskDefinition"] if service.deployed_by == "pipeline" else [])
+        ignore = ["desiredCount"] + (["taskDefinition"] if args.deployed_by_pipeline else [])
         return aws.ecs.Service(
             f"{self._name}-service", name=service.name, cluster=args.cluster_arn,
             task_definition=self.task_definition.arn, desired_count=service.desired_count,

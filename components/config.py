@@ -17,6 +17,14 @@ from .config_reader import Problems, Section, decode_raw, show
 from .data_config import DataConfig, parse_data
 from .identity_config import BedrockConfig, IdentityConfig, parse_bedrock, parse_identity
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
+from .ops_config import (
+    DeliveryConfig,
+    OperationsConfig,
+    SchedulerConfig,
+    parse_delivery,
+    parse_operations,
+    parse_scheduler,
+)
 from .service_config import ServiceConfig, parse_services
 
 Environment = Literal["dev", "prod"]
@@ -42,7 +50,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "ecsExec": True, "containerInsights": False, "fargateSpot": True,
         "albAccessLogs": False, "performanceInsights": False, "bucketVersioning": False,
         "minTasks": 1, "secretRecoveryDays": 0, "pointInTimeRecovery": False, "cacheSnapshotDays": 0,
-        "bedrockInvocationLogging": False,
+        "bedrockInvocationLogging": False, "manualApproval": False,
     },
     "prod": {
         "azCount": 3, "nat": "per-az", "interfaceEndpoints": True,
@@ -52,7 +60,7 @@ ENVIRONMENT_DEFAULTS: Mapping[Environment, Mapping[str, Any]] = {
         "ecsExec": False, "containerInsights": True, "fargateSpot": False,
         "albAccessLogs": True, "performanceInsights": True, "bucketVersioning": True,
         "minTasks": 2, "secretRecoveryDays": 30, "pointInTimeRecovery": True, "cacheSnapshotDays": 7,
-        "bedrockInvocationLogging": True,
+        "bedrockInvocationLogging": True, "manualApproval": True,
     },
 }
 
@@ -85,6 +93,8 @@ class Posture:
     secret_recovery_days: int
     point_in_time_recovery: bool
     cache_snapshot_days: int
+    # A human approves each pipeline's deploy (prod).
+    manual_approval: bool
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,10 @@ class StackConfig:
     # None when the stack has no `identity` section (then no service may use cognito).
     identity: IdentityConfig | None
     bedrock: BedrockConfig
+    operations: OperationsConfig
+    # None when the stack has no `delivery` section: no pipelines, no CI roles.
+    delivery: DeliveryConfig | None
+    scheduler: SchedulerConfig
 
     def service(self, name: str) -> ServiceConfig:
         return next(service for service in self.services if service.name == name)
@@ -151,11 +165,17 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
         _refuse_identity_uses(root, services)
     bedrock = parse_bedrock(root.section("bedrock"),
                             invocation_logging_default=defaults["bedrockInvocationLogging"])
+    service_names = tuple(service.name for service in services)
+    operations = parse_operations(root.section("operations"))
+    delivery = parse_delivery(root.section("delivery"), environment=environment, services=service_names,
+                              create_oidc_default=environment == "prod") if root.has("delivery") else None
+    scheduler = parse_scheduler(root.section("scheduler"), services=service_names)
     root.finish()
     problems.raise_if_any()
     return StackConfig(project=project, stack=stack, environment=environment, aws=aws, zone=zone,
                        domain=domain, posture=posture, network=network, services=services,
-                       data=data, identity=identity, bedrock=bedrock)
+                       data=data, identity=identity, bedrock=bedrock, operations=operations,
+                       delivery=delivery, scheduler=scheduler)
 
 
 def _refuse_identity_uses(root: Section, services: tuple[ServiceConfig, ...]) -> None:
@@ -217,6 +237,7 @@ def _posture(section: Section, defaults: Mapping[str, Any]) -> Posture:
         point_in_time_recovery=section.boolean("pointInTimeRecovery", defaults["pointInTimeRecovery"]),
         cache_snapshot_days=section.integer("cacheSnapshotDays", defaults["cacheSnapshotDays"],
                                             minimum=0, maximum=35),
+        manual_approval=section.boolean("manualApproval", defaults["manualApproval"]),
     )
     if 0 < posture.secret_recovery_days < 7:
         section.problem("secretRecoveryDays", f"{posture.secret_recovery_days} is not allowed "

@@ -168,6 +168,14 @@ class Section:
                 result[str(name)] = _to_str(item)
         return result
 
+    def mapping(self, key: str) -> dict[str, Any]:
+        """A free-form mapping (e.g. a schedule's JSON payload)."""
+        value = self._value(key, {})
+        if not isinstance(value, Mapping):
+            self.problem(key, f"{show(value)} is not a mapping")
+            return {}
+        return dict(value)
+
     def section(self, key: str) -> Section:
         return Section(self._value(key, {}), self.key_path(key), self.problems)
 

@@ -69,6 +69,11 @@ class DataEngines(pulumi.ComponentResource):
         self._child = pulumi.ResourceOptions(parent=self)
         # Stateful resources are protected in prod: deleting them takes a deliberate unprotect.
         self._stateful = pulumi.ResourceOptions(parent=self, protect=args.protect)
+        # Physical names, known before deploy: what alarms and dashboards point at.
+        self.database_identifier = f"{args.name_prefix}-postgres"
+        self.table_names = {table: f"{args.name_prefix}-{table}" for table in args.tables}
+        self.cache_node_ids = {f"redis-{n:03d}": f"{args.name_prefix}-redis-{n:03d}"
+                               for n in range(1, self._cache_nodes() + 1)}
 
         self.postgres_security_group = self._engine_security_group("postgres")
         self.postgres = self._create_postgres()
@@ -116,7 +121,7 @@ class DataEngines(pulumi.ComponentResource):
             ],
             tags=self._tags("postgres"), opts=self._child)
         monitoring_role = self._monitoring_role() if args.performance_insights else None
-        identifier = f"{args.name_prefix}-postgres"
+        identifier = self.database_identifier
         # RDS would create the export log groups itself, without a retention: own them instead.
         log_groups = [aws.cloudwatch.LogGroup(
             f"{self._name}-postgres-{export}-logs", name=f"/aws/rds/instance/{identifier}/{export}",
@@ -157,7 +162,7 @@ class DataEngines(pulumi.ComponentResource):
     def _create_table(self, table: str) -> aws.dynamodb.Table:
         args = self._args
         return aws.dynamodb.Table(
-            f"{self._name}-{table}", name=f"{args.name_prefix}-{table}", billing_mode="PAY_PER_REQUEST",
+            f"{self._name}-{table}", name=self.table_names[table], billing_mode="PAY_PER_REQUEST",
             hash_key="pk", attributes=[aws.dynamodb.TableAttributeArgs(name="pk", type="S")],
             ttl=aws.dynamodb.TableTtlArgs(attribute_name=TTL_ATTRIBUTE, enabled=True) if table in TTL_TABLES
             else None,
@@ -186,11 +191,10 @@ class DataEngines(pulumi.ComponentResource):
             family=config.parameter_group_family, description="BullMQ needs noeviction",
             parameters=[aws.elasticache.ParameterGroupParameterArgs(name="maxmemory-policy", value="noeviction")],
             tags=self._tags("redis"), opts=self._child)
-        replicas = 2 if args.multi_az else 1
         group = aws.elasticache.ReplicationGroup(
             f"{self._name}-redis", replication_group_id=f"{args.name_prefix}-redis",
             description=f"{args.name_prefix} cache, sessions, pub/sub and queues", engine=config.engine,
-            engine_version=config.engine_version, node_type=config.node_type, num_cache_clusters=replicas,
+            engine_version=config.engine_version, node_type=config.node_type, num_cache_clusters=self._cache_nodes(),
             port=REDIS_PORT, automatic_failover_enabled=args.multi_az, multi_az_enabled=args.multi_az,
             at_rest_encryption_enabled=True, transit_encryption_enabled=True, auth_token=token.result,
             subnet_group_name=subnet_group.name, security_group_ids=[self.redis_security_group.id],
@@ -200,6 +204,10 @@ class DataEngines(pulumi.ComponentResource):
             auto_minor_version_upgrade=True, apply_immediately=False,
             tags=self._tags("redis"), opts=self._stateful)
         return secret, group
+
+    def _cache_nodes(self) -> int:
+        """A primary, plus a replica in another AZ when Multi-AZ."""
+        return 2 if self._args.multi_az else 1
 
     # --- grants ---------------------------------------------------------------------------------
 

@@ -12,12 +12,15 @@ from .bedrock import BedrockAccess, BedrockAccessArgs
 from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
 from .config import StackConfig
 from .data import DataEngines, DataEnginesArgs
+from .delivery import Delivery, DeliveryArgs, PipelineTarget
 from .grants import Grant
 from .identity import CognitoGoogleFederation, CognitoGoogleFederationArgs
 from .ingress import PublicIngress, PublicIngressArgs
 from .naming import resource_tags
 from .network import VpcNetwork, VpcNetworkArgs
+from .operations import Monitored, MonitoredService, Operations, OperationsArgs
 from .provider import contract_provider
+from .scheduler import SchedulerShelf, SchedulerShelfArgs
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,14 @@ class Foundation:
     data: DataEngines
     identity: CognitoGoogleFederation | None
     bedrock: BedrockAccess
+    scheduler: SchedulerShelf | None
     cluster: ServiceCluster
     services: Mapping[str, FargateService]
+    operations: Operations
+    delivery: Delivery | None
 
     def outputs(self) -> dict[str, Any]:
-        return {
+        outputs: dict[str, Any] = {
             "vpcId": self.network.vpc_id,
             "privateSubnetIds": self.network.private_subnet_ids,
             "isolatedSubnetIds": self.network.isolated_subnet_ids,
@@ -44,34 +50,42 @@ class Foundation:
             "redisEndpoint": self.data.redis.primary_endpoint_address,
             "redisAuthSecretArn": self.data.redis_auth_secret.arn,
             "tableNames": {table: resource.name for table, resource in self.data.tables.items()},
-            **(self._identity_outputs() if self.identity else {}),
+            "oncallTopicArn": self.operations.topic.arn,
+            "dashboardName": self.operations.dashboard.dashboard_name,
+            "bucketNames": {purpose: bucket.bucket.bucket for purpose, bucket in self.operations.buckets.items()},
         }
-
-    def _identity_outputs(self) -> dict[str, Any]:
-        assert self.identity is not None
-        return {
-            "userPoolId": self.identity.user_pool.id,
-            "cognitoIssuer": self.identity.issuer,
-            "cognitoHostedUi": self.identity.hosted_ui,
-            "webClientId": self.identity.web_client.id,
-            "clawbotM2mSecretArn": self.identity.m2m_secret.arn,
-        }
+        if self.identity is not None:
+            outputs |= {
+                "userPoolId": self.identity.user_pool.id,
+                "cognitoIssuer": self.identity.issuer,
+                "cognitoHostedUi": self.identity.hosted_ui,
+                "webClientId": self.identity.web_client.id,
+                "clawbotM2mSecretArn": self.identity.m2m_secret.arn,
+            }
+        if self.scheduler is not None:
+            outputs["schedulerQueueUrl"] = self.scheduler.queue.url
+        if self.delivery is not None:
+            outputs |= {"githubDeployRoleArn": self.delivery.deploy_role.arn,
+                        "githubPreviewRoleArn": self.delivery.preview_role.arn,
+                        "pipelines": {name: p.name for name, p in self.delivery.pipelines.items()}}
+        return outputs
 
 
 def build_foundation(config: StackConfig) -> Foundation:
     provider = contract_provider(config)
     inherit = pulumi.ResourceOptions(providers=[provider])
     posture = config.posture
+    prefix = config.physical_name()
     network = _network(config, inherit)
     ingress = PublicIngress("ingress", PublicIngressArgs(
-        name_prefix=config.physical_name(), account_id=config.aws.account_id, zone=config.zone,
+        name_prefix=prefix, account_id=config.aws.account_id, zone=config.zone,
         hosts=[service.fqdn(config.domain) for service in config.services],
         vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
         deletion_protection=posture.deletion_protection, access_logs=posture.alb_access_logs,
         tags=resource_tags("aws", "ingress"),
     ), opts=inherit)
     data = DataEngines("data", DataEnginesArgs(
-        config=config.data, name_prefix=config.physical_name(), region=config.aws.region,
+        config=config.data, name_prefix=prefix, region=config.aws.region,
         account_id=config.aws.account_id, vpc_id=network.vpc_id, isolated_subnet_ids=network.isolated_subnet_ids,
         multi_az=posture.multi_az, deletion_protection=posture.deletion_protection,
         backup_retention_days=posture.backup_retention_days, final_snapshot=posture.final_snapshot,
@@ -82,45 +96,48 @@ def build_foundation(config: StackConfig) -> Foundation:
     ), opts=inherit)
     identity = _identity(config, inherit) if config.identity else None
     bedrock = BedrockAccess("bedrock", BedrockAccessArgs(
-        name_prefix=config.physical_name(), region=config.aws.region, account_id=config.aws.account_id,
+        name_prefix=prefix, region=config.aws.region, account_id=config.aws.account_id,
         inference_profiles=config.bedrock.inference_profiles, invocation_logging=config.bedrock.invocation_logging,
         log_retention_days=posture.log_retention_days, tags=resource_tags("aws", "bedrock"),
     ), opts=inherit)
+    scheduler = SchedulerShelf("scheduler", SchedulerShelfArgs(
+        name_prefix=prefix, account_id=config.aws.account_id, schedules=config.scheduler.schedules,
+        tags=resource_tags("hub-v2", "scheduler"),
+    ), opts=inherit) if config.scheduler.enabled else None
     offered = {**data.grants, **(identity.grants if identity else {}), "bedrock": bedrock.grant}
     cluster = ServiceCluster("cluster", ServiceClusterArgs(
-        name=config.physical_name(), container_insights=posture.container_insights,
+        name=prefix, container_insights=posture.container_insights,
         fargate_spot=posture.fargate_spot, tags=resource_tags("aws", "ecs"),
     ), opts=inherit)
-    services = {
-        service.name: FargateService(service.name, FargateServiceArgs(
-            service=service, name_prefix=config.physical_name(), region=config.aws.region,
+    sources = config.delivery.sources if config.delivery else {}
+    services = {}
+    for service in config.services:
+        grants = _grants_for(service.uses, offered)
+        if scheduler is not None and service.name == config.scheduler.consumer:
+            grants.append(scheduler.grant)
+        services[service.name] = FargateService(service.name, FargateServiceArgs(
+            service=service, name_prefix=prefix, region=config.aws.region,
             account_id=config.aws.account_id, fqdn=service.fqdn(config.domain),
             cluster_name=cluster.cluster_name, cluster_arn=cluster.cluster_arn, vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids, alb_security_group_id=ingress.security_group.id,
             https_listener_arn=ingress.https_listener.arn, log_retention_days=posture.log_retention_days,
             secret_recovery_days=posture.secret_recovery_days, ecr_force_delete=not posture.protect_stateful,
-            protect_secrets=posture.protect_stateful, grants=_grants_for(service.uses, offered),
+            protect_secrets=posture.protect_stateful, grants=grants, deployed_by_pipeline=service.name in sources,
             tags=resource_tags(service.pillar, service.name),
         ), opts=inherit)
-        for service in config.services
-    }
+    operations = Operations("operations", OperationsArgs(
+        name_prefix=prefix, region=config.aws.region, account_id=config.aws.account_id,
+        alarm_emails=config.operations.alarm_emails, buckets=config.operations.buckets,
+        bucket_versioning=posture.bucket_versioning, force_destroy_buckets=not posture.protect_stateful,
+        monitored=_monitored(config, ingress=ingress, data=data, cluster=cluster, services=services,
+                             scheduler=scheduler),
+        tags=resource_tags("aws", "operations"),
+    ), opts=inherit)
+    delivery = _delivery(config, services=services, cluster=cluster, operations=operations, ingress=ingress,
+                         opts=inherit) if config.delivery else None
     return Foundation(network=network, ingress=ingress, data=data, identity=identity, bedrock=bedrock,
-                      cluster=cluster, services=services)
-
-
-def _identity(config: StackConfig, opts: pulumi.ResourceOptions) -> CognitoGoogleFederation:
-    identity = config.identity
-    assert identity is not None
-    web_host = f"https://{config.service(identity.web_service).fqdn(config.domain)}"
-    return CognitoGoogleFederation("identity", CognitoGoogleFederationArgs(
-        name_prefix=config.physical_name(), region=config.aws.region, domain_prefix=identity.domain_prefix,
-        google_client_id=identity.google_client_id, google_client_secret_name=identity.google_client_secret_name,
-        callback_urls=[*(f"{web_host}{path}" for path in identity.callback_paths), *identity.extra_callback_urls],
-        logout_urls=[f"{web_host}{path}" for path in identity.logout_paths], groups=identity.groups,
-        api_scopes=identity.api_scopes, deletion_protection=config.posture.deletion_protection,
-        protect=config.posture.protect_stateful, secret_recovery_days=config.posture.secret_recovery_days,
-        tags=resource_tags("aws", "identity"),
-    ), opts=opts)
+                      scheduler=scheduler, cluster=cluster, services=services, operations=operations,
+                      delivery=delivery)
 
 
 def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant]:
@@ -141,4 +158,59 @@ def _network(config: StackConfig, opts: pulumi.ResourceOptions) -> VpcNetwork:
         flow_log_retention_days=network_config.flow_log_retention_days,
         name_prefix=config.physical_name(),
         tags=resource_tags("aws", "vpc"),
+    ), opts=opts)
+
+
+def _identity(config: StackConfig, opts: pulumi.ResourceOptions) -> CognitoGoogleFederation:
+    identity = config.identity
+    assert identity is not None
+    web_host = f"https://{config.service(identity.web_service).fqdn(config.domain)}"
+    return CognitoGoogleFederation("identity", CognitoGoogleFederationArgs(
+        name_prefix=config.physical_name(), region=config.aws.region, domain_prefix=identity.domain_prefix,
+        google_client_id=identity.google_client_id, google_client_secret_name=identity.google_client_secret_name,
+        callback_urls=[*(f"{web_host}{path}" for path in identity.callback_paths), *identity.extra_callback_urls],
+        logout_urls=[f"{web_host}{path}" for path in identity.logout_paths], groups=identity.groups,
+        api_scopes=identity.api_scopes, deletion_protection=config.posture.deletion_protection,
+        protect=config.posture.protect_stateful, secret_recovery_days=config.posture.secret_recovery_days,
+        tags=resource_tags("aws", "identity"),
+    ), opts=opts)
+
+
+def _monitored(config: StackConfig, *, ingress: PublicIngress, data: DataEngines, cluster: ServiceCluster,
+               services: Mapping[str, FargateService], scheduler: SchedulerShelf | None) -> Monitored:
+    """The inventory alarms are generated from: whatever the config made exist."""
+    return Monitored(
+        load_balancer=ingress.load_balancer.arn_suffix,
+        services=[MonitoredService(name=s.name, pillar=s.pillar, cluster=cluster.cluster_name,
+                                   target_group=services[s.name].target_group.arn_suffix,
+                                   min_count=s.scaling.min_count) for s in config.services],
+        database=data.database_identifier, database_storage_gib=config.data.postgres.allocated_storage,
+        cache_nodes=data.cache_node_ids, tables=data.table_names,
+        dead_letter_queues={"scheduler-dlq": scheduler.dead_letter_queue_name} if scheduler else {},
+    )
+
+
+def _delivery(config: StackConfig, *, services: Mapping[str, FargateService], cluster: ServiceCluster,
+              operations: Operations, ingress: PublicIngress, opts: pulumi.ResourceOptions) -> Delivery:
+    delivery = config.delivery
+    assert delivery is not None
+    targets = [
+        PipelineTarget(
+            name=name, pillar=config.service(name).pillar, repository=source.repository, branch=source.branch,
+            architecture=config.service(name).architecture, ecr_repository_url=services[name].repository_url,
+            ecr_repository_arn=services[name].repository.arn, cluster_name=cluster.cluster_name,
+            service_name=services[name].service.name, task_role_arn=services[name].task_role.arn,
+            execution_role_arn=services[name].execution_role.arn)
+        for name, source in delivery.sources.items()
+    ]
+    return Delivery("delivery", DeliveryArgs(
+        name_prefix=config.physical_name(), environment=config.environment, region=config.aws.region,
+        account_id=config.aws.account_id, targets=targets, manual_approval=config.posture.manual_approval,
+        approval_topic_arn=operations.topic.arn, approval_topic_key_arn=operations.topic_key.arn,
+        log_retention_days=config.posture.log_retention_days,
+        force_destroy_artifacts=not config.posture.protect_stateful,
+        infrastructure_repository=delivery.infrastructure_repository, deploy_branch=delivery.deploy_branch,
+        deploy_environment=delivery.deploy_environment, create_oidc_provider=delivery.create_oidc_provider,
+        state_bucket=delivery.state_bucket, secrets_key_alias=delivery.secrets_key_alias, zone_id=ingress.zone_id,
+        tags=resource_tags("aws", "delivery"),
     ), opts=opts)

@@ -25,7 +25,7 @@ FARGATE_SIZES: Mapping[int, tuple[int, ...]] = {
 }
 # What a service may name under `uses:`; each engine or pillar turns a name into grants.
 DYNAMODB_TABLES = ("rate-limits", "locks", "dedup", "feature-flags")
-USES = ("postgres", "redis", "bedrock", "cognito", "cognito-m2m", "scheduler-queue",
+USES = ("postgres", "redis", "bedrock", "cognito", "cognito-m2m",
         *(f"dynamodb:{table}" for table in DYNAMODB_TABLES))
 
 SERVICE_NAME = r"[a-z][a-z0-9-]{1,18}[a-z0-9]"
@@ -66,7 +66,6 @@ class ServiceConfig:
     readonly_root_filesystem: bool
     spot: bool
     ecs_exec: bool
-    deployed_by: Literal["pulumi", "pipeline"]
 
     def fqdn(self, domain: str) -> str:
         return domain if self.host == "@" else f"{self.host}.{domain}"
@@ -144,7 +143,6 @@ def _service(name: str, section: Section, *, min_tasks: int, ecs_exec_allowed: b
         readonly_root_filesystem=section.boolean("readonlyRootFilesystem", True),
         spot=spot,
         ecs_exec=ecs_exec,
-        deployed_by=section.choice("deployedBy", "pulumi", ("pulumi", "pipeline")),  # type: ignore[arg-type]
     )
     image.finish()
     section.finish()

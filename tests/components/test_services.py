@@ -198,10 +198,10 @@ def test_stack_outputs_name_urls_repositories_alb_and_cluster(dev: Inventory) ->
     assert outputs["clusterName"] == "hv-dev"
 
 
-def test_pipeline_owned_services_ignore_task_definition_changes(run_stack, stack_services) -> None:  # type: ignore[no-untyped-def]
-    services = stack_services("dev")
-    services["clawbot"]["deployedBy"] = "pipeline"
-    inventory = run_stack("dev", services=services)
+def test_services_with_a_pipeline_leave_the_task_definition_to_it(run_stack) -> None:  # type: ignore[no-untyped-def]
+    delivery = {"infrastructureRepository": "happen-ventures/hv-foundation",
+                "services": {"clawbot": {"repository": "happen-ventures/clawbot"}}}
+    inventory = run_stack("dev", delivery=delivery)
     assert inventory.named("clawbot-service").options["ignoreChanges"] == ["desiredCount", "taskDefinition"]
     assert inventory.named("hub-v2-api-service").options["ignoreChanges"] == ["desiredCount"]
 
