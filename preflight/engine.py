@@ -285,8 +285,15 @@ def run_program(spec: ProgramSpec) -> Inventory:
     if monitor.failures:
         raise PreflightError(monitor.failures[0])
     return Inventory(project=spec.project, stack=spec.stack,
-                     resources=tuple(monitor.records.values()),
+                     resources=tuple(sorted(monitor.records.values(), key=_inventory_order)),
                      stack_outputs=monitor.stack_outputs)
+
+
+def _inventory_order(record: ResourceRecord) -> tuple[int, str]:
+    """Registrations arrive from several threads; the inventory is ordered so that two runs of
+    the same program give the same report: the stack, then providers, then resources by URN."""
+    rank = 0 if record.type == STACK_TYPE else 1 if record.is_provider else 2
+    return rank, record.urn
 
 
 def _run_main(main: Path) -> None:

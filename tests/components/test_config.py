@@ -230,3 +230,36 @@ def test_bedrock_profiles_must_be_anthropic_us_profiles(profile: str) -> None:
 def test_bedrock_logging_defaults_follow_the_environment() -> None:
     assert load().bedrock.invocation_logging is False
     assert load(hv__environment="prod").bedrock.invocation_logging is True
+
+
+@pytest.mark.parametrize(("expression", "reason"), [
+    ("cron(0 7 * * *)", "has 5 cron fields"),
+    ("cron(0 7 * * MON *)", "must set exactly one of day-of-month and day-of-week to ?"),
+    ("cron(0 25h * * ? *)", "has an invalid hours field"),
+    ("every day", "is not cron(…), rate(…) or at(…)"),
+    ("rate(1 minutes)", "is not cron(…), rate(…) or at(…)"),
+])
+def test_invalid_schedule_expressions_are_refused(expression: str, reason: str) -> None:
+    (problem,) = problems(hv__scheduler={"enabled": True, "consumer": "hub-v2-web",
+                                         "schedules": {"job": {"expression": expression}}}, hv__services=WEB)
+    assert problem.startswith(f"hv-foundation:scheduler.schedules.job.expression: {expression!r} {reason}")
+
+
+@pytest.mark.parametrize("expression", ["cron(0/15 * * * ? *)", "cron(0 7 ? * MON-FRI *)", "rate(5 minutes)",
+                                        "rate(1 hour)", "at(2027-01-01T00:00:00)"])
+def test_valid_schedule_expressions_pass(expression: str) -> None:
+    config = load(hv__scheduler={"enabled": True, "consumer": "hub-v2-web",
+                                 "schedules": {"job": {"expression": expression}}}, hv__services=WEB)
+    assert config.scheduler.schedules[0].expression == expression
+
+
+def test_alarm_emails_must_be_addresses() -> None:
+    assert problems(hv__operations={"alarmEmails": ["oncall-at-happen"]}) == [
+        "hv-foundation:operations.alarmEmails: 'oncall-at-happen' is not an email address"]
+
+
+@pytest.mark.parametrize("repository", ["hv-foundation", "https://github.com/a/b", "a/b/c"])
+def test_repositories_must_be_owner_slash_name(repository: str) -> None:
+    (problem,) = problems(hv__delivery={"infrastructureRepository": repository})
+    assert problem.startswith(f"hv-foundation:delivery.infrastructureRepository: '{repository}' is not valid "
+                              "(allowed: owner/name)")

@@ -24,7 +24,9 @@ def test_json_report_has_the_design_shape(tmp_path: Path) -> None:
     assert main(["--cwd", str(REPO_ROOT), "--stack", "prod", "--json", str(target)]) == 0
     report = json.loads(target.read_text())
     assert report["project"] == "hv-foundation" and report["stack"] == "prod"
+    # The project's prod stack passes its own gate: no mandatory violation.
     assert report["passed"] is True
+    assert [v for v in report["violations"] if v["enforcementLevel"] == "mandatory"] == []
     vpc = next(r for r in report["resources"] if r["type"] == "aws:ec2/vpc:Vpc")
     assert set(vpc) >= {"urn", "id", "type", "name", "parent", "provider", "custom", "inputs",
                         "outputs", "options", "dependencies"}

@@ -79,7 +79,7 @@ def test_default_provider_is_synthesized_from_config(write_program: WriteProgram
     assert provider.inputs["region"] == "us-east-2"
     assert provider.inputs["allowedAccountIds"] == '["891377221201"]'
     assert inventory.named("box-bucket").provider == f"{provider.urn}::{provider.id}"
-    # Registered before the first resource that needed it, as the engine does.
+    # Providers come first in the inventory, as they are registered before the resources using them.
     order = [r.name for r in inventory.resources]
     assert order.index(provider.name) < order.index("box-bucket")
 

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from preflight.model import Inventory
+
+SERVICES = ("hub-v2-api", "hub-v2-web", "clawbot")
+
+
+def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
+    inventory: Inventory = request.getfixturevalue(name)
+    return inventory
+
+
+def statements(inventory: Inventory, name: str) -> list[dict[str, Any]]:
+    document: dict[str, Any] = json.loads(inventory.named(name).inputs["policy"])
+    return list(document["Statement"])
+
+
+@pytest.mark.parametrize(("name", "stages"), [("dev", ["Source", "Build", "Deploy"]),
+                                              ("prod", ["Source", "Build", "Approve", "Deploy"])])
+def test_one_pipeline_per_service(request: pytest.FixtureRequest, name: str, stages: list[str]) -> None:
+    inventory = stack(request, name)
+    pipelines = inventory.of_type("aws:codepipeline/pipeline:Pipeline")
+    assert sorted(p.inputs["name"] for p in pipelines) == sorted(f"hv-{name}-{s}" for s in SERVICES)
+    for pipeline in pipelines:
+        assert [stage["name"] for stage in pipeline.inputs["stages"]] == stages
+
+
+def test_pipeline_builds_from_github_and_deploys_to_its_service(prod: Inventory) -> None:
+    stages = {s["name"]: s["actions"][0] for s in prod.named("delivery-clawbot-pipeline").inputs["stages"]}
+    source = stages["Source"]["configuration"]
+    assert source["FullRepositoryId"] == "happen-ventures/clawbot" and source["BranchName"] == "main"
+    assert source["ConnectionArn"] == prod.named("delivery-github").outputs["arn"]
+    assert stages["Build"]["configuration"]["ProjectName"] == prod.named("delivery-clawbot-build").outputs["name"]
+    deploy = stages["Deploy"]["configuration"]
+    assert stages["Deploy"]["provider"] == "ECS" and deploy["ServiceName"] == "clawbot"
+    assert deploy["FileName"] == "imagedefinitions.json"
+    assert stages["Approve"]["provider"] == "Manual"
+
+
+def test_build_pushes_a_git_sha_tag_to_its_own_repository(dev: Inventory) -> None:
+    project = dev.named("delivery-hub-v2-api-build").inputs
+    buildspec = project["source"]["buildspec"]
+    assert 'IMAGE_TAG="$CODEBUILD_RESOLVED_SOURCE_VERSION"' in buildspec
+    assert "imagedefinitions.json" in buildspec
+    assert project["environment"]["privilegedMode"] is True  # docker builds need the daemon
+    variables = {v["name"]: v["value"] for v in project["environment"]["environmentVariables"]}
+    assert variables["REPOSITORY_URI"] == dev.named("hub-v2-api-repository").outputs["repositoryUrl"]
+    assert project["logsConfig"]["cloudwatchLogs"]["groupName"] == "/hv-dev/codebuild/hub-v2-api"
+    push = next(s for s in statements(dev, "delivery-hub-v2-api-build-policy") if s["Sid"] == "PushOwnImage")
+    assert push["Resource"] == dev.named("hub-v2-api-repository").outputs["arn"]
+
+
+def test_pipeline_role_passes_only_its_service_roles_to_ecs(dev: Inventory) -> None:
+    found = {s["Sid"]: s for s in statements(dev, "delivery-clawbot-pipeline-policy")}
+    assert set(found["PassTaskRoles"]["Resource"]) == {dev.named("clawbot-task-role").outputs["arn"],
+                                                       dev.named("clawbot-execution-role").outputs["arn"]}
+    assert found["PassTaskRoles"]["Condition"] == {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
+    assert found["DeployService"]["Resource"].endswith(":service/hv-dev/clawbot")
+
+
+@pytest.mark.parametrize(("name", "subject"), [
+    ("dev", "repo:happen-ventures/hv-foundation:ref:refs/heads/main"),
+    ("prod", "repo:happen-ventures/hv-foundation:environment:prod")])
+def test_deploy_role_trusts_only_this_repository(request: pytest.FixtureRequest, name: str, subject: str) -> None:
+    inventory = stack(request, name)
+    (trust,) = json.loads(inventory.named("delivery-deploy-role").inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert trust["Condition"]["StringEquals"] == {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                                  "token.actions.githubusercontent.com:sub": [subject]}
+    assert trust["Principal"]["Federated"] == (
+        "arn:aws:iam::891377221201:oidc-provider/token.actions.githubusercontent.com")
+
+
+def test_only_prod_creates_the_account_wide_oidc_provider(dev: Inventory, prod: Inventory) -> None:
+    token = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+    assert dev.of_type(token) == []
+    (provider,) = prod.of_type(token)
+    assert provider.inputs["url"] == "https://token.actions.githubusercontent.com"
+    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
+
+
+def test_deploy_role_is_held_to_the_contract_region_and_account(dev: Inventory) -> None:
+    for statement in statements(dev, "delivery-deploy-policy"):
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if resources == ["*"] and statement["Sid"] not in ("DnsLookups", "PulumiSecrets"):
+            assert statement["Condition"]["StringEquals"]["aws:RequestedRegion"] == "us-east-2", statement["Sid"]
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if any(a.endswith(":*") for a in actions):
+            allowed = ("arn:aws:iam::891377221201:", "arn:aws:s3:::hv-dev-")
+            assert all("us-east-2:891377221201" in r or r.startswith(allowed) for r in resources), statement["Sid"]
+
+
+def test_preview_role_is_read_only_for_pull_requests(dev: Inventory) -> None:
+    (trust,) = json.loads(dev.named("delivery-preview-role").inputs["assumeRolePolicy"])["Statement"]
+    assert "repo:happen-ventures/hv-foundation:pull_request" in trust["Condition"]["StringEquals"][
+        "token.actions.githubusercontent.com:sub"]
+    assert dev.named("delivery-preview-read-only").inputs["policyArn"] == "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+
+def test_no_delivery_section_means_no_pipelines_and_no_ci_roles(run_stack) -> None:  # type: ignore[no-untyped-def]
+    inventory = run_stack("dev", delivery=None)
+    assert not [r for r in inventory.resources if r.name.startswith("delivery")]
