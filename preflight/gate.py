@@ -344,8 +344,25 @@ def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None]
         reconcile_config(pack, info, config_file)
         configure(pack)
         found, skipped = analyze(pack, inventory)
-        violations += found
+        violations += found + unmatched_exceptions(pack, inventory)
         not_applicable += skipped
     return violations, not_applicable
+
+
+# Exceptions that match no resource. A pack only ever sees one policy's config next to one
+# resource (or the stack), so the CLI cannot report them; preflight holds both and does.
+def unmatched_exceptions(pack: PolicyPackProcess, inventory: Inventory) -> list[Violation]:
+    """One mandatory violation per configured exception whose `<type>::<name>` is not in the stack."""
+    present = {f"{resource.type}::{resource.name}" for resource in inventory.resources}
+    stale = []
+    for policy, entry in sorted(pack.config.items()):
+        for exception in entry["properties"].get("exceptions") or []:
+            if isinstance(exception, Mapping) and exception.get("resource") not in present:
+                stale.append(Violation(
+                    policy_pack=pack.name, policy=policy, enforcement_level="mandatory", urn="",
+                    message=f"exception {exception.get('ticket')} names {exception.get('resource')}, which "
+                            f"matches no resource of stack {inventory.stack}: remove the stale exception "
+                            "from the policy config (or correct its `<type>::<name>`)."))
+    return stale
 
 

@@ -1,0 +1,160 @@
+"""The rule catalogue: every rule of the pack as a Markdown table, and the README block it fills.
+
+    python -m policies.catalog                   # print the catalogue
+    python -m policies.catalog --write README.md # replace the block between the rules markers
+
+Run from the repository root: the pack is imported as `policies.hv_rules`, the way the tests do.
+Levels come from each rule and from the stack configs (`policies/config.<stack>.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pulumi_policy import EnforcementLevel
+
+from policies.hv_rules import all_policies
+from policies.hv_rules.support import ADVISORY, CONTRACT, SECURITY
+
+KINDS = (CONTRACT, SECURITY, ADVISORY)
+ANCHOR_PREFIX = "anchor:"
+START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+POLICIES_DIR = Path(__file__).resolve().parent
+STACKS = ("dev", "prod")
+
+# What the anchors check on our services that the pack deliberately does not, and why.
+NOT_ADOPTED = (
+    ("cdk-nag AwsSolutions-RDS11, -AEC5 (non-default ports)",
+     "obscurity only: the isolated subnets and the security groups are the control"),
+    ("checkov CKV2_AWS_28 (WAF on a public ALB)",
+     "wafv2 is not a contract service; adding it needs a discovery doc"),
+    ("cdk-nag AwsSolutions-SMG4, checkov CKV2_AWS_57 (secret rotation)",
+     "rotation needs a Lambda, which the contract forbids; RDS rotates its own managed secret"),
+    ("cdk-nag AwsSolutions-COG1, -COG2, -COG3 (Cognito passwords, MFA, advanced security)",
+     "people sign in through Google Workspace (its MFA); the pool holds no local passwords"),
+    ("cdk-nag AwsSolutions-SNS2, -SQS2 (SSE on the alarm topic and queues)",
+     "alarms carry no data; CloudWatch can only publish to an encrypted topic through a CMK"),
+    ("cdk-nag AwsSolutions-CB3 (privileged CodeBuild)", "docker builds need privileged mode"),
+    ("cdk-nag AwsSolutions-S1, checkov CKV_AWS_18 (S3 server access logs)",
+     "the buckets are private behind IAM; CloudTrail data events answer who read what"),
+    ("checkov CKV_AWS_130 (no public IP on launch)",
+     "only the public subnets map public IPs (design §5), and nothing but NAT and the ALB lives there"),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str
+    level: str
+    stack_levels: Mapping[str, str]
+    severity: str
+    scope: str  # resource or stack
+    description: str
+    anchors: tuple[str, ...]
+
+
+def stack_levels(stacks: Sequence[str] = STACKS) -> dict[str, dict[str, str]]:
+    """Per stack, the levels its config file sets (`all` first, then per rule), as the CLI applies them."""
+    levels: dict[str, dict[str, str]] = {}
+    for stack in stacks:
+        path = POLICIES_DIR / f"config.{stack}.json"
+        document: Mapping[str, Any] = json.loads(path.read_text()) if path.is_file() else {}
+        levels[stack] = {}
+        for name, value in sorted(document.items(), key=lambda item: item[0] != "all"):
+            level = value if isinstance(value, str) else value.get("enforcementLevel")
+            if level is not None:
+                levels[stack][name] = level
+    return levels
+
+
+def rules() -> list[Rule]:
+    configured = stack_levels()
+    found = []
+    for policy in all_policies():
+        tags = tuple(policy.tags or ())
+        kind = next(tag for tag in tags if tag in KINDS)
+        level = (policy.enforcement_level or EnforcementLevel.ADVISORY).value
+        found.append(Rule(
+            name=policy.name, kind=kind, level=level,
+            stack_levels={stack: configured[stack].get(policy.name, configured[stack].get("all", level))
+                          for stack in STACKS},
+            severity=policy.severity.value if policy.severity else "",
+            scope="stack" if type(policy).__name__ == "StackValidationPolicy" else "resource",
+            description=policy.description,
+            anchors=tuple(tag[len(ANCHOR_PREFIX):] for tag in tags if tag.startswith(ANCHOR_PREFIX))))
+    return sorted(found, key=lambda rule: (KINDS.index(rule.kind), rule.name))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _level(rule: Rule) -> str:
+    """`advisory`, or `advisory (mandatory in dev and prod)` when stack configs change it."""
+    changed: dict[str, list[str]] = {}
+    for stack, level in rule.stack_levels.items():
+        if level != rule.level:
+            changed.setdefault(level, []).append(stack)
+    if not changed:
+        return rule.level
+    where = ", ".join(f"{level} in {' and '.join(stacks)}" for level, stacks in changed.items())
+    return f"{rule.level} ({where})"
+
+
+def render() -> str:
+    catalogue = rules()
+    counts = {kind: sum(rule.kind == kind for rule in catalogue) for kind in KINDS}
+    lines = [
+        "Generated by `python -m policies.catalog --write README.md`; `tests/policies/test_catalog.py` fails "
+        "when this block is stale.",
+        "",
+        f"{len(catalogue)} rules: {counts[CONTRACT]} contract (mandatory, no exceptions), "
+        f"{counts[SECURITY]} security (mandatory, justified and expiring exceptions per stack), "
+        f"{counts[ADVISORY]} advisory (raised per stack in `policies/config.<stack>.json`).",
+        "",
+        "| rule | kind | level | severity | checks | anchors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in catalogue:
+        scope = " (stack rule)" if rule.scope == "stack" else ""
+        lines.append(f"| `{rule.name}` | {rule.kind}{scope} | {_level(rule)} | {rule.severity} | "
+                     f"{_cell(rule.description)} | {_cell(', '.join(rule.anchors)) or '—'} |")
+    lines += ["", "Anchor checks deliberately not adopted:", ""]
+    lines += [f"- {what}: {why}." for what, why in NOT_ADOPTED]
+    return "\n".join(lines)
+
+
+def replace_block(text: str, block: str) -> str:
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"no {START} … {END} block to replace")
+    return f"{text[:start + len(START)]}\n{block}\n{text[end:]}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policies.catalog", description=__doc__.splitlines()[0])
+    parser.add_argument("--write", metavar="FILE", type=Path,
+                        help=f"replace the block between {START} and {END} in FILE")
+    options = parser.parse_args(argv)
+    block = render()
+    if options.write is None:
+        print(block)
+        return 0
+    try:
+        options.write.write_text(replace_block(options.write.read_text(), block))
+    except (OSError, ValueError) as error:
+        print(f"{options.write}: {error}", file=sys.stderr)
+        return 2
+    print(f"{options.write}: rules block updated ({len(rules())} rules)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Security (public exposure): ECS services never give their tasks public IP addresses."""
+
+from __future__ import annotations
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+
+from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .resources import is_true
+from .support import SECURITY, anchor, short_name
+
+ECS_SERVICES = ("aws:ecs/service:Service",)
+
+
+def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type not in ECS_SERVICES:
+        return
+    network = args.props.get("networkConfiguration") or {}
+    if is_true(network.get("assignPublicIp")):
+        report_violation(f"{short_name(args.resource_type, args.name)} sets networkConfiguration."
+                         "assignPublicIp=true: every task gets a public IP, reachable around the ALB. "
+                         "Set assign_public_ip=False and run the tasks in the private-app subnets "
+                         "(egress through NAT).")
+
+
+policy = ResourceValidationPolicy(
+    name="hv-ecs-forbid-public-ips",
+    description="ECS services do not assign public IP addresses to their tasks.",
+    validate=with_exceptions(validate),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    remediation_steps="network_configuration.assign_public_ip=False; tasks run in private-app subnets "
+                      "and are reached only through the ALB.",
+    tags=[SECURITY, anchor("checkov:CKV_AWS_333")],
+    config_schema=EXCEPTIONS_SCHEMA,
+)

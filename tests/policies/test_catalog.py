@@ -1,0 +1,125 @@
+"""The pack's catalogue: every rule well-formed and registered, the README block current, the stack
+configs complete, and the pack's contract constants equal to the program's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi_policy import EnforcementLevel, Policy, StackValidationPolicy
+
+from components import naming
+from policies import catalog
+from policies.hv_rules import all_policies, rule_module_names, support
+from policies.hv_rules.exceptions import EXCEPTIONS_SCHEMA
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RULES_DIR = REPO_ROOT / "policies" / "hv_rules"
+KINDS = (support.CONTRACT, support.SECURITY, support.ADVISORY)
+LEVEL_OF_KIND = {support.CONTRACT: EnforcementLevel.MANDATORY, support.SECURITY: EnforcementLevel.MANDATORY,
+                 support.ADVISORY: EnforcementLevel.ADVISORY}
+ANCHOR_SOURCES = ("cdk-nag:", "checkov:", "pulumi:")
+RULE_FILES = sorted(path.stem for path in RULES_DIR.glob("hv_*.py"))
+
+
+def rule_module(stem: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"policies.hv_rules.{stem}")
+
+
+def kind_of(policy: Policy) -> str:
+    (kind,) = [tag for tag in policy.tags or () if tag in KINDS]
+    return kind
+
+
+def test_readme_rules_block_is_current() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert catalog.replace_block(readme, catalog.render()) == readme, \
+        "README.md is stale: run `.venv/bin/python -m policies.catalog --write README.md`"
+
+
+def test_catalogue_lists_every_rule_sorted_by_kind_then_name() -> None:
+    rows = [line for line in catalog.render().splitlines() if line.startswith("| `hv-")]
+    names = [row.split("`")[1] for row in rows]
+    assert sorted(names) == sorted(policy.name for policy in all_policies())
+    kinds = [row.split(" | ")[1].split(" ")[0] for row in rows]
+    assert [(KINDS.index(kind), name) for kind, name in zip(kinds, names, strict=True)] == \
+        sorted((KINDS.index(kind), name) for kind, name in zip(kinds, names, strict=True))
+
+
+def test_catalogue_cli_prints_and_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert catalog.main([]) == 0
+    assert "| `hv-s3-require-public-access-block` | security (stack rule) | mandatory |" in capsys.readouterr().out
+    target = tmp_path / "README.md"
+    target.write_text(f"# x\n{catalog.START}\nSTALE-CONTENT\n{catalog.END}\ntail\n")
+    assert catalog.main(["--write", str(target)]) == 0
+    text = target.read_text()
+    assert "STALE-CONTENT" not in text and text.endswith(f"{catalog.END}\ntail\n") and "hv-ec2-forbid-servers" in text
+    target.write_text("no markers\n")
+    assert catalog.main(["--write", str(target)]) == 2
+    assert "no <!-- rules:start --> … <!-- rules:end --> block to replace" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stem", RULE_FILES)
+def test_rule_is_well_formed_and_registered(stem: str) -> None:
+    policy = rule_module(stem).policy
+    assert policy.name.replace("-", "_") == stem
+    assert policy.name.startswith("hv-") and len(policy.name.split("-")) >= 3  # hv-<service>-<verb…>
+    assert policy.description and policy.severity is not None and policy.remediation_steps
+    kind = kind_of(policy)
+    assert policy.enforcement_level == LEVEL_OF_KIND[kind]
+    # Only security rules take exceptions, so only they declare the exceptions schema.
+    assert (policy.config_schema is EXCEPTIONS_SCHEMA) == (kind == support.SECURITY)
+    anchors = [tag for tag in policy.tags if tag.startswith("anchor:")]
+    assert all(tag[len("anchor:"):].startswith(ANCHOR_SOURCES) for tag in anchors)
+    assert set(policy.tags) == {kind, *anchors}
+    assert policy.name in {registered.name for registered in all_policies()}
+
+
+def test_rule_names_are_unique_and_every_module_is_a_rule() -> None:
+    names = [policy.name for policy in all_policies()]
+    assert len(names) == len(set(names))
+    assert rule_module_names() == RULE_FILES
+
+
+def test_stack_rules_are_the_ones_that_need_the_whole_stack() -> None:
+    stack_rules = {p.name for p in all_policies() if isinstance(p, StackValidationPolicy)}
+    assert stack_rules == {"hv-s3-require-public-access-block", "hv-lb-redirect-http-to-https",
+                           "hv-vpc-enable-flow-logs", "hv-vpc-restrict-default-security-group",
+                           "hv-s3-require-tls-only-policy"}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_config_names_every_rule_and_never_lowers_one(stack: str) -> None:
+    document = json.loads((REPO_ROOT / "policies" / f"config.{stack}.json").read_text())
+    policies = {policy.name: policy for policy in all_policies()}
+    assert set(document) == set(policies)
+    for name, value in document.items():
+        level = value if isinstance(value, str) else value["enforcementLevel"]
+        if kind_of(policies[name]) == support.ADVISORY:
+            assert level in ("advisory", "mandatory"), name
+        else:
+            assert level == "mandatory", name
+
+
+def test_prod_raises_at_least_what_dev_raises() -> None:
+    levels = catalog.stack_levels()
+    raised = {stack: {name for name, level in levels[stack].items() if level == "mandatory"}
+              for stack in ("dev", "prod")}
+    assert raised["dev"] <= raised["prod"]
+    # The prod posture (design §5) guarantees these; dev keeps them advisory (cost).
+    prod_posture = {"hv-ecs-enable-container-insights", "hv-rds-enable-performance-insights",
+                    "hv-rds-enable-enhanced-monitoring", "hv-lb-enable-access-logs",
+                    "hv-cloudwatch-retain-prod-logs"}
+    assert prod_posture <= raised["prod"] - raised["dev"]
+    assert "hv-vpc-enable-flow-logs" in raised["dev"]
+
+
+def test_pack_constants_match_the_program() -> None:
+    assert support.CONTRACT_ACCOUNT_ID == naming.CONTRACT_ACCOUNT_ID
+    assert support.CONTRACT_REGION == naming.CONTRACT_REGION
+    assert support.PILLARS == naming.PILLARS
+    assert support.REQUIRED_TAGS == naming.REQUIRED_TAGS
