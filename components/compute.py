@@ -73,6 +73,8 @@ class FargateServiceArgs:
     secret_recovery_days: int
     ecr_force_delete: bool
     protect_secrets: bool
+    # The stack's key for secrets: this service's secrets, and those its grants bring.
+    secrets_key_arn: pulumi.Input[str]
     tags: Mapping[str, str]
     grants: Sequence[Grant] = ()
     # Once its pipeline deploys, the pipeline owns the task definition (and so the image tag).
@@ -153,7 +155,8 @@ class FargateService(pulumi.ComponentResource):
                 f"{self._name}-secret-{secret_name}",
                 name=f"hv/{self._args.name_prefix.removeprefix('hv-')}/{self._service.name}/{secret_name}",
                 description=f"{secret_name} for {self._service.name} (value set out of band)",
-                recovery_window_in_days=self._args.secret_recovery_days, tags=self._tags(), opts=protect)
+                kms_key_id=self._args.secrets_key_arn, recovery_window_in_days=self._args.secret_recovery_days,
+                tags=self._tags(), opts=protect)
             for env, secret_name in sorted(self._service.secrets.items())
         }
 
@@ -186,8 +189,14 @@ class FargateService(pulumi.ComponentResource):
         ]
         secret_arns = list(self._injected_secrets().values())
         if secret_arns:
-            statements.append({"Sid": "ReadOwnSecrets", "Effect": "Allow",
-                               "Action": "secretsmanager:GetSecretValue", "Resource": secret_arns})
+            statements += [
+                {"Sid": "ReadOwnSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                 "Resource": secret_arns},
+                {"Sid": "DecryptOwnSecrets", "Effect": "Allow", "Action": "kms:Decrypt",
+                 "Resource": self._args.secrets_key_arn,
+                 "Condition": {"StringEquals": {
+                     "kms:ViaService": f"secretsmanager.{self._args.region}.amazonaws.com"}}},
+            ]
         aws.iam.RolePolicy(f"{self._name}-execution-policy", role=role.id,
                            policy=policy_document(statements), opts=self._child)
         return role

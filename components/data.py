@@ -53,6 +53,8 @@ class DataEnginesArgs:
     point_in_time_recovery: bool
     cache_snapshot_days: int
     protect: bool
+    # The stack's customer-managed key: database storage, its master secret, the AUTH token.
+    key_arn: pulumi.Input[str]
     secret_recovery_days: int
     log_retention_days: int
     tags: Mapping[str, str]
@@ -131,7 +133,8 @@ class DataEngines(pulumi.ComponentResource):
             f"{self._name}-postgres", identifier=identifier, engine="postgres",
             engine_version=config.engine_version, instance_class=config.instance_class,
             allocated_storage=config.allocated_storage, max_allocated_storage=config.max_allocated_storage,
-            storage_type="gp3", storage_encrypted=True, db_name=config.database_name, username="hv_admin",
+            storage_type="gp3", storage_encrypted=True, kms_key_id=args.key_arn,
+            master_user_secret_kms_key_id=args.key_arn, db_name=config.database_name, username="hv_admin",
             manage_master_user_password=True, iam_database_authentication_enabled=True,
             db_subnet_group_name=subnet_group.name, vpc_security_group_ids=[self.postgres_security_group.id],
             parameter_group_name=parameters.name, publicly_accessible=False, multi_az=args.multi_az,
@@ -141,6 +144,7 @@ class DataEngines(pulumi.ComponentResource):
             enabled_cloudwatch_logs_exports=list(POSTGRES_LOG_EXPORTS),
             performance_insights_enabled=args.performance_insights,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS if args.performance_insights else None,
+            performance_insights_kms_key_id=args.key_arn if args.performance_insights else None,
             monitoring_interval=ENHANCED_MONITORING_SECONDS if monitoring_role else 0,
             monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
             auto_minor_version_upgrade=True, ca_cert_identifier="rds-ca-rsa2048-g1",
@@ -180,7 +184,8 @@ class DataEngines(pulumi.ComponentResource):
         secret = aws.secretsmanager.Secret(
             f"{self._name}-redis-auth-secret", name=f"hv/{args.name_prefix.removeprefix('hv-')}/redis/auth-token",
             description="ElastiCache AUTH token (generated; rotate by replacing the random password)",
-            recovery_window_in_days=args.secret_recovery_days, tags=self._tags("redis"), opts=self._stateful)
+            kms_key_id=args.key_arn, recovery_window_in_days=args.secret_recovery_days, tags=self._tags("redis"),
+            opts=self._stateful)
         aws.secretsmanager.SecretVersion(f"{self._name}-redis-auth-secret-value", secret_id=secret.id,
                                          secret_string=token.result, opts=self._child)
         subnet_group = aws.elasticache.SubnetGroup(
@@ -196,7 +201,8 @@ class DataEngines(pulumi.ComponentResource):
             description=f"{args.name_prefix} cache, sessions, pub/sub and queues", engine=config.engine,
             engine_version=config.engine_version, node_type=config.node_type, num_cache_clusters=self._cache_nodes(),
             port=REDIS_PORT, automatic_failover_enabled=args.multi_az, multi_az_enabled=args.multi_az,
-            at_rest_encryption_enabled=True, transit_encryption_enabled=True, auth_token=token.result,
+            at_rest_encryption_enabled=True, kms_key_id=args.key_arn, transit_encryption_enabled=True,
+            auth_token=token.result,
             subnet_group_name=subnet_group.name, security_group_ids=[self.redis_security_group.id],
             parameter_group_name=parameters.name,
             snapshot_retention_limit=args.cache_snapshot_days,

@@ -16,6 +16,7 @@ from .delivery import Delivery, DeliveryArgs, PipelineTarget
 from .grants import Grant
 from .identity import CognitoGoogleFederation, CognitoGoogleFederationArgs
 from .ingress import PublicIngress, PublicIngressArgs
+from .keys import StackKey, StackKeyArgs
 from .naming import resource_tags
 from .network import VpcNetwork, VpcNetworkArgs
 from .operations import Monitored, MonitoredService, Operations, OperationsArgs
@@ -77,6 +78,9 @@ def build_foundation(config: StackConfig) -> Foundation:
     posture = config.posture
     prefix = config.physical_name()
     network = _network(config, inherit)
+    key = StackKey("key", StackKeyArgs(name_prefix=prefix, account_id=config.aws.account_id,
+                                       protect=posture.protect_stateful, tags=resource_tags("aws", "kms")),
+                   opts=inherit)
     ingress = PublicIngress("ingress", PublicIngressArgs(
         name_prefix=prefix, account_id=config.aws.account_id, zone=config.zone,
         hosts=[service.fqdn(config.domain) for service in config.services],
@@ -90,11 +94,11 @@ def build_foundation(config: StackConfig) -> Foundation:
         multi_az=posture.multi_az, deletion_protection=posture.deletion_protection,
         backup_retention_days=posture.backup_retention_days, final_snapshot=posture.final_snapshot,
         performance_insights=posture.performance_insights, point_in_time_recovery=posture.point_in_time_recovery,
-        cache_snapshot_days=posture.cache_snapshot_days, protect=posture.protect_stateful,
+        cache_snapshot_days=posture.cache_snapshot_days, protect=posture.protect_stateful, key_arn=key.arn,
         secret_recovery_days=posture.secret_recovery_days, log_retention_days=posture.log_retention_days,
         tags=resource_tags("aws", "data"),
     ), opts=inherit)
-    identity = _identity(config, inherit) if config.identity else None
+    identity = _identity(config, key, inherit) if config.identity else None
     bedrock = BedrockAccess("bedrock", BedrockAccessArgs(
         name_prefix=prefix, region=config.aws.region, account_id=config.aws.account_id,
         inference_profiles=config.bedrock.inference_profiles, invocation_logging=config.bedrock.invocation_logging,
@@ -122,7 +126,8 @@ def build_foundation(config: StackConfig) -> Foundation:
             subnet_ids=network.private_subnet_ids, alb_security_group_id=ingress.security_group.id,
             https_listener_arn=ingress.https_listener.arn, log_retention_days=posture.log_retention_days,
             secret_recovery_days=posture.secret_recovery_days, ecr_force_delete=not posture.protect_stateful,
-            protect_secrets=posture.protect_stateful, grants=grants, deployed_by_pipeline=service.name in sources,
+            protect_secrets=posture.protect_stateful,
+            secrets_key_arn=key.arn, grants=grants, deployed_by_pipeline=service.name in sources,
             tags=resource_tags(service.pillar, service.name),
         ), opts=inherit)
     operations = Operations("operations", OperationsArgs(
@@ -161,7 +166,7 @@ def _network(config: StackConfig, opts: pulumi.ResourceOptions) -> VpcNetwork:
     ), opts=opts)
 
 
-def _identity(config: StackConfig, opts: pulumi.ResourceOptions) -> CognitoGoogleFederation:
+def _identity(config: StackConfig, key: StackKey, opts: pulumi.ResourceOptions) -> CognitoGoogleFederation:
     identity = config.identity
     assert identity is not None
     web_host = f"https://{config.service(identity.web_service).fqdn(config.domain)}"
@@ -172,7 +177,7 @@ def _identity(config: StackConfig, opts: pulumi.ResourceOptions) -> CognitoGoogl
         logout_urls=[f"{web_host}{path}" for path in identity.logout_paths], groups=identity.groups,
         api_scopes=identity.api_scopes, deletion_protection=config.posture.deletion_protection,
         protect=config.posture.protect_stateful, secret_recovery_days=config.posture.secret_recovery_days,
-        tags=resource_tags("aws", "identity"),
+        secrets_key_arn=key.arn, tags=resource_tags("aws", "identity"),
     ), opts=opts)
 
 

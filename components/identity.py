@@ -41,6 +41,7 @@ class CognitoGoogleFederationArgs:
     deletion_protection: bool
     protect: bool
     secret_recovery_days: int
+    secrets_key_arn: pulumi.Input[str]
     tags: Mapping[str, str]
 
 
@@ -135,8 +136,8 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
             f"{self._name}-clawbot-client-secret",
             name=f"hv/{args.name_prefix.removeprefix('hv-')}/clawbot/cognito-m2m",
             description="ClawBot's Cognito client credentials (client_id, client_secret, token_url)",
-            recovery_window_in_days=args.secret_recovery_days, tags={**args.tags, "pillar": "clawbot",
-                                                                     "service": "clawbot"},
+            kms_key_id=args.secrets_key_arn, recovery_window_in_days=args.secret_recovery_days,
+            tags={**args.tags, "pillar": "clawbot", "service": "clawbot"},
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
         aws.secretsmanager.SecretVersion(
             f"{self._name}-clawbot-client-secret-value", secret_id=secret.id,

@@ -187,3 +187,11 @@ def test_outputs_name_endpoints_and_secret_arns_never_values(dev: Inventory) -> 
     assert outputs["redisAuthSecretArn"] == dev.named("data-redis-auth-secret").outputs["arn"]
     assert outputs["tableNames"]["dedup"] == "hv-dev-dedup"
     assert dev.named("data-redis-auth-token").outputs["result"] not in json.dumps(outputs)
+
+
+def test_database_storage_and_its_secrets_use_the_stack_key(prod: Inventory) -> None:
+    key_arn = prod.named("key-key").outputs["arn"]
+    db = prod.named("data-postgres").inputs
+    assert db["kmsKeyId"] == key_arn and db["masterUserSecretKmsKeyId"] == key_arn
+    assert db["performanceInsightsKmsKeyId"] == key_arn
+    assert prod.named("data-redis").inputs["kmsKeyId"] == key_arn

@@ -220,3 +220,19 @@ def test_adding_a_service_is_config_only(run_stack, stack_services) -> None:  # 
     assert "robin.happen.ventures" in certificate["subjectAlternativeNames"]
     assert "ingress-alias-robin.happen.ventures" in {r.name for r in inventory.resources}
     assert inventory.stack_outputs["serviceUrls"]["robin"] == "https://robin.happen.ventures"
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_every_secret_uses_the_stack_key_and_readers_may_decrypt_it(request: pytest.FixtureRequest,
+                                                                    name: str) -> None:
+    inventory = stack(request, name)
+    key = inventory.named("key-key")
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.options["protect"] is (name == "prod")
+    for secret in inventory.of_type("aws:secretsmanager/secret:Secret"):
+        assert secret.inputs["kmsKeyId"] == key.outputs["arn"], secret.name
+    for service in SERVICES:
+        statements = {s["Sid"]: s for s in policy(inventory, f"{service}-execution-policy")}
+        decrypt = statements["DecryptOwnSecrets"]
+        assert decrypt["Resource"] == key.outputs["arn"] and decrypt["Action"] == "kms:Decrypt"
+        assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-2.amazonaws.com"}}

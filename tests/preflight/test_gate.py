@@ -13,7 +13,7 @@ import pytest
 from preflight.engine import run_program
 from preflight.gate import gate, running_packs
 from preflight.project import load_program
-from preflight.runner import DEFAULT_POLICY_PACK, REPO_ROOT, preflight
+from preflight.runner import DEFAULT_POLICY_PACK, preflight
 
 WriteProgram = Callable[..., Path]
 
