@@ -11,7 +11,6 @@ preview role for pull requests. No long-lived keys anywhere.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +102,8 @@ class DeliveryArgs:
     secrets_key_alias: str
     zone_id: pulumi.Input[str]
     tags: Mapping[str, str]
+    # Secrets the program reads while it runs (e.g. Google's client secret): previews need them too.
+    preview_secret_names: Sequence[str] = ()
 
 
 class Delivery(pulumi.ComponentResource):
@@ -264,12 +265,12 @@ class Delivery(pulumi.ComponentResource):
     def _subject(self, claim: str) -> str:
         return f"repo:{self._args.infrastructure_repository}:{claim}"
 
-    def _state_statements(self, actions: Sequence[str]) -> list[dict[str, Any]]:
+    def _state_statements(self, actions: Sequence[str], key_actions: Sequence[str]) -> list[dict[str, Any]]:
         args = self._args
         bucket = f"arn:aws:s3:::{args.state_bucket}"
         return [
             {"Sid": "PulumiState", "Effect": "Allow", "Action": list(actions), "Resource": [bucket, f"{bucket}/*"]},
-            {"Sid": "PulumiSecrets", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            {"Sid": "PulumiSecrets", "Effect": "Allow", "Action": list(key_actions),
              "Resource": "*",
              "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": args.secrets_key_alias}}},
         ]
@@ -305,22 +306,39 @@ class Delivery(pulumi.ComponentResource):
             {"Sid": "DnsLookups", "Effect": "Allow",
              "Action": ["route53:GetChange", "route53:ListHostedZones", "route53:ListHostedZonesByName"],
              "Resource": "*"},
-            *self._state_statements(("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket")),
+            *self._state_statements(("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"),
+                                    ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")),
         ]
         aws.iam.RolePolicy(f"{self._name}-deploy-policy", role=role.id, policy=policy_document(statements),
                            opts=self._child)
         return role
 
     def _create_preview_role(self) -> aws.iam.Role:
+        """What `pulumi preview` (no refresh) reads: the state, the secrets key, and what the program
+        looks up while it runs — zones, availability zones, the Google client secret. No data reads."""
         args = self._args
         role = aws.iam.Role(
             f"{self._name}-preview-role", name=f"{args.name_prefix}-github-preview",
             assume_role_policy=self._github_trust([self._subject("pull_request"),
                                                    self._subject(f"ref:refs/heads/{args.deploy_branch}")]),
             max_session_duration=3600, tags=dict(args.tags), opts=self._child)
-        aws.iam.RolePolicyAttachment(f"{self._name}-preview-read-only", role=role.name,
-                                     policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess", opts=self._child)
-        aws.iam.RolePolicy(f"{self._name}-preview-state", role=role.id, policy=json.dumps({
-            "Version": "2012-10-17", "Statement": self._state_statements(("s3:GetObject", "s3:ListBucket"))}),
-            opts=self._child)
+        bucket = f"arn:aws:s3:::{args.state_bucket}"
+        statements: list[Mapping[str, Any]] = [
+            *self._state_statements(("s3:GetObject", "s3:ListBucket"), ("kms:Decrypt",)),
+            # Previews take the stack lock of the S3 backend.
+            {"Sid": "PulumiLocks", "Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"],
+             "Resource": f"{bucket}/.pulumi/locks/*"},
+            {"Sid": "ProgramLookups", "Effect": "Allow",
+             "Action": ["ec2:DescribeAvailabilityZones", "route53:GetHostedZone", "route53:ListHostedZones",
+                        "route53:ListHostedZonesByName", "sts:GetCallerIdentity"],
+             "Resource": "*"},
+        ]
+        if args.preview_secret_names:
+            statements.append({
+                "Sid": "DeployTimeSecrets", "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                "Resource": [f"arn:aws:secretsmanager:{args.region}:{args.account_id}:secret:{name}-??????"
+                             for name in args.preview_secret_names]})
+        aws.iam.RolePolicy(f"{self._name}-preview-policy", role=role.id, policy=policy_document(statements),
+                           opts=self._child)
         return role

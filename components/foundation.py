@@ -217,5 +217,6 @@ def _delivery(config: StackConfig, *, services: Mapping[str, FargateService], cl
         infrastructure_repository=delivery.infrastructure_repository, deploy_branch=delivery.deploy_branch,
         deploy_environment=delivery.deploy_environment, create_oidc_provider=delivery.create_oidc_provider,
         state_bucket=delivery.state_bucket, secrets_key_alias=delivery.secrets_key_alias, zone_id=ingress.zone_id,
+        preview_secret_names=[config.identity.google_client_secret_name] if config.identity else [],
         tags=resource_tags("aws", "delivery"),
     ), opts=opts)

@@ -95,11 +95,18 @@ def test_deploy_role_is_held_to_the_contract_region_and_account(dev: Inventory) 
             assert all("us-east-2:891377221201" in r or r.startswith(allowed) for r in resources), statement["Sid"]
 
 
-def test_preview_role_is_read_only_for_pull_requests(dev: Inventory) -> None:
+def test_preview_role_reads_only_what_a_preview_needs(dev: Inventory) -> None:
     (trust,) = json.loads(dev.named("delivery-preview-role").inputs["assumeRolePolicy"])["Statement"]
     assert "repo:happen-ventures/hv-foundation:pull_request" in trust["Condition"]["StringEquals"][
         "token.actions.githubusercontent.com:sub"]
-    assert dev.named("delivery-preview-read-only").inputs["policyArn"] == "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    found = {s["Sid"]: s for s in statements(dev, "delivery-preview-policy")}
+    assert found["DeployTimeSecrets"]["Resource"] == [
+        "arn:aws:secretsmanager:us-east-2:891377221201:secret:hv/dev/identity/google-client-secret-??????"]
+    assert found["PulumiLocks"]["Resource"] == "arn:aws:s3:::hv-pulumi-state-891377221201/.pulumi/locks/*"
+    writes = {a for s in found.values() for a in s["Action"] if not a.split(":")[1].startswith(
+        ("Get", "List", "Describe", "Decrypt"))}
+    assert writes == {"s3:DeleteObject", "s3:PutObject"}  # the lock, nothing else
+    assert dev.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
 
 
 def test_no_delivery_section_means_no_pipelines_and_no_ci_roles(run_stack) -> None:  # type: ignore[no-untyped-def]
