@@ -111,12 +111,20 @@ class Violation:
                 "message": self.message}
 
 
+# How the pack words a not-applicable caused by a configured exception.
+EXCEPTION_PREFIX = "exception "
+
+
 @dataclass(frozen=True)
 class NotApplicable:
     policy_pack: str
     policy: str
     urn: str
     reason: str
+
+    @property
+    def by_exception(self) -> bool:
+        return self.reason.startswith(EXCEPTION_PREFIX)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ def render(report: Report) -> str:
         lines += [*render_inventory(report.inventory), ""]
     if report.error is None:
         lines += [*render_violations(report), ""]
+        lines += render_exceptions(report)
     lines.append(verdict(report))
     return "\n".join(lines)
 
@@ -48,6 +49,14 @@ def render_violations(report: Report) -> list[str]:
     rows = [(v.enforcement_level, v.policy, _short_urn(v.urn), v.detail.replace("\n", " "))
             for v in sorted(report.violations, key=lambda v: (not v.mandatory, v.policy, v.urn))]
     return [f"Violations: {len(report.violations)}", *_table(["level", "rule", "resource", "message"], rows)]
+
+
+def render_exceptions(report: Report) -> list[str]:
+    """The justified exceptions in effect: each silences a rule for one resource until it expires."""
+    rows = [(n.policy, _short_urn(n.urn), n.reason) for n in report.not_applicable if n.by_exception]
+    if not rows:
+        return []
+    return [f"Exceptions in effect: {len(rows)}", *_table(["rule", "resource", "exception"], rows), ""]
 
 
 def verdict(report: Report) -> str:

@@ -67,3 +67,16 @@ def test_program_exception_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_missing_cwd_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--cwd", str(tmp_path / "missing")]) == 2
     assert "no such directory" in capsys.readouterr().out
+
+
+def test_console_lists_the_exceptions_in_effect() -> None:
+    from preflight.model import Inventory, NotApplicable, Report
+    from preflight.report_console import render
+
+    report = Report(project="p", stack="dev", inventory=Inventory("p", "dev", (), {}), not_applicable=(
+        NotApplicable("hv", "hv-ec2-restrict-world-ingress", "urn:pulumi:dev::p::aws:vpc/x:Y::smtp",
+                      "exception HV-1 until 2027-01-31: SMTP relay for the migration window"),
+        NotApplicable("hv", "hv-rds-protect-prod-data", "urn:pulumi:dev::p::aws:rds/i:I::db", "not prod")))
+    text = render(report)
+    assert "Exceptions in effect: 1" in text
+    assert "exception HV-1 until 2027-01-31" in text and "not prod" not in text
