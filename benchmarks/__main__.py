@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
@@ -33,12 +36,36 @@ def time_preflight(stack: str, cwd: Path = REPO_ROOT) -> dict[str, float]:
             "program": statistics.median(programs), "resources": resources}
 
 
+def program_with_services(directory: Path, count: int) -> Path:
+    """This repo's program with `count` services in its dev stack (the first three are the real ones)."""
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(REPO_ROOT / name, directory / name)
+    (directory / "components").symlink_to(REPO_ROOT / "components")
+    stack = yaml.safe_load((REPO_ROOT / "Pulumi.dev.yaml").read_text())
+    services = stack["config"]["hv-foundation:services"]
+    for index in range(len(services), count):
+        services[f"svc-{index:02d}"] = {"pillar": "hub-v2", "port": 8080, "host": f"svc-{index:02d}",
+                                        "priority": 100 + index, "uses": ["redis"]}
+    (directory / "Pulumi.dev.yaml").write_text(yaml.safe_dump(stack))
+    return directory
+
+
+def time_service_cost(few: int = 3, many: int = 30) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as large:
+        base = time_preflight("dev", program_with_services(Path(small), few))["wall"]
+        grown = time_preflight("dev", program_with_services(Path(large), many))["wall"]
+    return base, (grown - base) / (many - few)
+
+
 def main() -> int:
     print(f"preflight, median of {RUNS} runs (wall = interpreter start to exit):")
     for stack in ("dev", "prod"):
         figures = time_preflight(stack)
         print(f"  {stack:5} wall {figures['wall']:.2f} s (budget 3 s) · program {figures['program']:.2f} s"
               f" · gate {figures['gate']:.2f} s (budget 1 s) · {figures['resources']:.0f} resources")
+    base, per_service = time_service_cost()
+    print(f"  adding a service: {per_service * 1000:.0f} ms each (3 → 30 services, budget 50 ms; "
+          f"3 services: {base:.2f} s)")
     audit_bench = REPO_ROOT / "audit" / "bench.py"
     if audit_bench.is_file():
         subprocess.run([sys.executable, "-m", "audit.bench"], cwd=REPO_ROOT, check=True)
