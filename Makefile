@@ -31,7 +31,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 ## bench: preflight wall time per stack, the gate's share, the cost of a service, the audit scan
 bench: setup

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,21 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from preflight.engine import run_program  # noqa: E402
+from preflight.gate import PolicyPackProcess, running_packs  # noqa: E402
 from preflight.model import Inventory  # noqa: E402
 from preflight.project import ProgramSpec, load_program  # noqa: E402
+from preflight.runner import DEFAULT_POLICY_PACK  # noqa: E402
 
 RunStack = Callable[..., Inventory]
+
+
+@pytest.fixture(scope="session")
+def policy_pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyPackProcess]:
+    """This repo's pack, started once per session (each test configures it afresh)."""
+    directory = tmp_path_factory.mktemp("neutral")
+    spec = ProgramSpec(directory=directory, project="demo", stack="dev", main=directory, config={})
+    with running_packs([DEFAULT_POLICY_PACK], spec) as (pack,):
+        yield pack
 
 
 def stack_spec(stack: str, **config: Any) -> ProgramSpec:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from preflight.engine import run_program
-from preflight.gate import PolicyPackProcess, gate, running_packs
+from preflight.gate import PolicyPackProcess, gate
 from preflight.model import Inventory, NotApplicable, Violation
-from preflight.project import ProgramSpec, load_program
-from preflight.runner import DEFAULT_POLICY_PACK
+from preflight.project import load_program
 
 # A compliant base every fixture program starts from: a pinned provider with default tags.
 PRELUDE = """
@@ -51,14 +50,6 @@ class Outcome:
 
 
 Check = Callable[..., Outcome]
-
-
-@pytest.fixture(scope="session")
-def policy_pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyPackProcess]:
-    directory = tmp_path_factory.mktemp("neutral")
-    spec = ProgramSpec(directory=directory, project="demo", stack="dev", main=directory, config={})
-    with running_packs([DEFAULT_POLICY_PACK], spec) as (pack,):
-        yield pack
 
 
 @pytest.fixture

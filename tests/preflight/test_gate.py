@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from preflight.engine import run_program
-from preflight.gate import gate, running_packs
+from preflight.gate import PolicyPackProcess, describe_pack, gate, reconcile_config, running_packs
+from preflight.model import PreflightError
 from preflight.project import load_program
 from preflight.runner import DEFAULT_POLICY_PACK, preflight
 
@@ -101,13 +102,20 @@ def test_a_directory_that_is_no_pack_is_refused(write_program: WriteProgram, tmp
     ({"hv-aws-pin-region": "sometimes"}, "enforcement level 'sometimes' is not one of"),
     ({"hv-aws-pin-region": {"color": "red"}}, "hv-aws-pin-region: Additional properties are not allowed"),
 ])
-def test_bad_policy_config_is_refused(write_program: WriteProgram, tmp_path: Path, document: object,
-                                      expected: str) -> None:
+def test_bad_policy_config_is_refused(policy_pack: PolicyPackProcess, write_program: WriteProgram,
+                                      tmp_path: Path, document: object, expected: str) -> None:
     config = write_config(tmp_path / "policy.json", document)
+    info = describe_pack(policy_pack, load_program(write_program(PROGRAM), "dev"))
+    with pytest.raises(PreflightError) as caught:
+        reconcile_config(policy_pack, info, config)
+    assert expected in str(caught.value) and str(config) in str(caught.value)
+
+
+def test_bad_policy_config_stops_preflight_with_exit_2(write_program: WriteProgram, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "policy.json", {"hv-aws-pin-region": "advisory"})
     report = preflight(write_program(PROGRAM), "dev", [DEFAULT_POLICY_PACK], [config])
-    assert report.exit_code == 2
-    assert report.error is not None and expected in report.error
-    assert str(config) in report.error
+    assert report.exit_code == 2 and report.error is not None
+    assert "hv-aws-pin-region is a contract rule and must stay mandatory" in report.error
 
 
 def test_more_configs_than_packs_is_refused(write_program: WriteProgram, tmp_path: Path) -> None:
