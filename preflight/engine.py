@@ -16,7 +16,7 @@ import runpy
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -42,8 +42,9 @@ SECRET_MASK = "[secret]"
 class RecordingMonitor(MockMonitor):
     """A MockMonitor that keeps the whole RegisterResourceRequest of every registration."""
 
-    def __init__(self, spec: ProgramSpec) -> None:
+    def __init__(self, spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None) -> None:
         self.spec = spec
+        self._on_register = on_register
         self.records: dict[str, ResourceRecord] = {}
         self.failures: list[str] = []
         self.stack_outputs: dict[str, Any] = {}
@@ -154,6 +155,8 @@ class RecordingMonitor(MockMonitor):
 
     def _add(self, record: ResourceRecord) -> None:
         self.records[record.urn] = record
+        if self._on_register is not None:
+            self._on_register(record)
 
     def _fail(self, message: str) -> None:
         self.failures.append(message)
@@ -258,9 +261,10 @@ class _ProgramLog(logging.Handler):
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
-def run_program(spec: ProgramSpec) -> Inventory:
-    """Run `spec`'s program once in a fresh root stack; raise PreflightError if it fails."""
-    monitor = RecordingMonitor(spec)
+def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None) -> Inventory:
+    """Run `spec`'s program once in a fresh root stack; raise PreflightError if it fails.
+    `on_register` sees each registration as it happens (the gate analyzes while the program runs)."""
+    monitor = RecordingMonitor(spec, on_register)
     log = logging.getLogger(f"preflight.program.{id(monitor)}")
     log.propagate = False
     handler = _ProgramLog()

@@ -14,11 +14,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import select
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -283,27 +285,82 @@ def _provider(resource: ResourceRecord, by_urn: Mapping[str, ResourceRecord]
         name=provider.name)
 
 
-def analyze(pack: PolicyPackProcess, inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
+def analyze_resource(pack: PolicyPackProcess, resource: ResourceRecord,
+                     providers: Mapping[str, ResourceRecord]) -> analyzer_pb2.AnalyzeResponse:
+    """`Analyze` on the resource's inputs, with its provider, as the CLI sends it per step."""
+    response: analyzer_pb2.AnalyzeResponse = pack.call(
+        f"Analyze of {resource.urn}", pack.stub.Analyze, analyzer_pb2.AnalyzeRequest(
+            type=resource.type, properties=_struct(resource.wire_inputs), urn=resource.urn, name=resource.name,
+            options=_options(resource), provider=_provider(resource, providers)))
+    return response
+
+
+def analyze_stack(pack: PolicyPackProcess, inventory: Inventory) -> analyzer_pb2.AnalyzeResponse:
+    """`AnalyzeStack` once, on outputs, with parents and (property) dependencies."""
     by_urn = inventory.by_urn()
-    violations: list[Violation] = []
-    not_applicable: list[NotApplicable] = []
-    stack_resources = []
-    for resource in inventory.resources:
-        provider = _provider(resource, by_urn)
-        response = pack.call(f"Analyze of {resource.urn}", pack.stub.Analyze, analyzer_pb2.AnalyzeRequest(
-            type=resource.type, properties=_struct(resource.wire_inputs), urn=resource.urn,
-            name=resource.name, options=_options(resource), provider=provider))
-        _collect(pack, response, resource.urn, violations, not_applicable)
-        stack_resources.append(analyzer_pb2.AnalyzerResource(
+    resources = [
+        analyzer_pb2.AnalyzerResource(
             type=resource.type, properties=_struct(resource.wire_outputs or resource.wire_inputs),
-            urn=resource.urn, name=resource.name, options=_options(resource), provider=provider,
-            parent=resource.parent, dependencies=list(resource.dependencies),
+            urn=resource.urn, name=resource.name, options=_options(resource),
+            provider=_provider(resource, by_urn), parent=resource.parent,
+            dependencies=list(resource.dependencies),
             propertyDependencies={key: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(urns))
-                                  for key, urns in resource.property_dependencies.items()}))
-    response = pack.call("AnalyzeStack", pack.stub.AnalyzeStack,
-                         analyzer_pb2.AnalyzeStackRequest(resources=stack_resources))
-    _collect(pack, response, "", violations, not_applicable)
-    return violations, not_applicable
+                                  for key, urns in resource.property_dependencies.items()})
+        for resource in inventory.resources
+    ]
+    response: analyzer_pb2.AnalyzeResponse = pack.call(
+        "AnalyzeStack", pack.stub.AnalyzeStack, analyzer_pb2.AnalyzeStackRequest(resources=resources))
+    return response
+
+
+_END = object()
+
+
+class PackSession:
+    """One pack judging one run of the program while it runs, as the CLI's analyzer plugin does:
+    a worker thread configures the pack (waiting for it to boot) and sends `Analyze` for each
+    resource as it is registered; `finish` adds `AnalyzeStack` once the inventory is complete."""
+
+    def __init__(self, pack: PolicyPackProcess, spec: ProgramSpec, config_file: Path | None) -> None:
+        self.pack = pack
+        self._spec = spec
+        self._config_file = config_file
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._providers: dict[str, ResourceRecord] = {}
+        self._violations: list[Violation] = []
+        self._not_applicable: list[NotApplicable] = []
+        self._error: PreflightError | None = None
+        self._worker = threading.Thread(target=self._work, name=f"analyze-{pack.directory.name}", daemon=True)
+        self._worker.start()
+
+    def submit(self, resource: ResourceRecord) -> None:
+        self._queue.put(resource)
+
+    def _work(self) -> None:
+        try:
+            info = describe_pack(self.pack, self._spec)
+            reconcile_config(self.pack, info, self._config_file)
+            configure(self.pack)
+            while (resource := self._queue.get()) is not _END:
+                if resource.is_provider:
+                    self._providers[resource.urn] = resource
+                response = analyze_resource(self.pack, resource, self._providers)
+                _collect(self.pack, response, resource.urn, self._violations, self._not_applicable)
+        except PreflightError as error:
+            self._error = error
+
+    def finish(self, inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
+        self._queue.put(_END)
+        self._worker.join()
+        if self._error is not None:
+            raise self._error
+        _collect(self.pack, analyze_stack(self.pack, inventory), "", self._violations, self._not_applicable)
+        violations = self._violations + unmatched_exceptions(self.pack, inventory)
+        # Analysis follows registration, which is concurrent: sort so that reports are reproducible
+        # (stably: a rule's messages about one resource keep the order the rule gave them).
+        violations.sort(key=lambda v: (v.policy_pack, v.policy, v.urn))
+        self._not_applicable.sort(key=lambda n: (n.policy_pack, n.policy, n.urn))
+        return violations, self._not_applicable
 
 
 def _collect(pack: PolicyPackProcess, response: Any, urn: str, violations: list[Violation],
@@ -337,14 +394,21 @@ def running_packs(directories: Sequence[str | Path], spec: ProgramSpec) -> Itera
 
 def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None], spec: ProgramSpec,
          inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
+    """Judge a finished inventory with every pack (preflight itself streams while the program runs)."""
+    sessions = [PackSession(pack, spec, config_file) for pack, config_file in zip(packs, config_files, strict=True)]
+    return finish_sessions(sessions, inventory, submit=True)
+
+
+def finish_sessions(sessions: Sequence[PackSession], inventory: Inventory, *,
+                    submit: bool = False) -> tuple[list[Violation], list[NotApplicable]]:
     violations: list[Violation] = []
     not_applicable: list[NotApplicable] = []
-    for pack, config_file in zip(packs, config_files, strict=True):
-        info = describe_pack(pack, spec)
-        reconcile_config(pack, info, config_file)
-        configure(pack)
-        found, skipped = analyze(pack, inventory)
-        violations += found + unmatched_exceptions(pack, inventory)
+    for session in sessions:
+        if submit:
+            for resource in inventory.resources:
+                session.submit(resource)
+        found, skipped = session.finish(inventory)
+        violations += found
         not_applicable += skipped
     return violations, not_applicable
 

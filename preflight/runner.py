@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .engine import run_program
-from .gate import gate, running_packs
-from .model import PreflightError, Report
+from .gate import PackSession, finish_sessions, running_packs
+from .model import PreflightError, Report, ResourceRecord
 from .project import load_program
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +38,15 @@ def preflight(cwd: str | Path = ".", stack: str = "dev",
         packs = [Path(p) for p in policy_packs] or [DEFAULT_POLICY_PACK]
         configs = pack_configs(packs, [Path(c) for c in policy_pack_configs], stack)
         with running_packs(packs, spec) as processes:
-            inventory = run_program(spec)
+            sessions = [PackSession(pack, spec, config) for pack, config in zip(processes, configs, strict=True)]
+
+            def analyze(resource: ResourceRecord) -> None:
+                for session in sessions:
+                    session.submit(resource)
+
+            inventory = run_program(spec, on_register=analyze)
             program_done = time.perf_counter()
-            violations, not_applicable = gate(processes, configs, spec, inventory)
+            violations, not_applicable = finish_sessions(sessions, inventory)
     except PreflightError as error:
         return Report(project=project, stack=stack, inventory=None, error=str(error))
     finished = time.perf_counter()
