@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from preflight.engine import run_program
+from preflight.gate import PolicyPackProcess, gate
 from preflight.model import Inventory
+from preflight.project import load_program
+from preflight.runner import DEFAULT_POLICY_PACK, REPO_ROOT
 
 SCHEDULER = {"enabled": True, "schedules": {
     "airtable-sync": {"expression": "cron(0/15 * * * ? *)", "payload": {"job": "sync"}},
@@ -43,3 +49,11 @@ def test_only_the_consumer_may_read_the_queue(run_stack) -> None:  # type: ignor
     for service in ("hub-v2-api", "hub-v2-web", "clawbot"):
         policy = inventory.named(f"{service}-task-policy").inputs["policy"]
         assert (queue_arn in policy) is (service == "hub-v2-api"), service
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_gate_passes_with_the_scheduler_on(policy_pack: PolicyPackProcess, stack: str) -> None:
+    spec = load_program(REPO_ROOT, stack).with_config(scheduler=SCHEDULER)
+    inventory = run_program(spec)
+    violations, _ = gate([policy_pack], [DEFAULT_POLICY_PACK / f"config.{stack}.json"], spec, inventory)
+    assert [v.detail for v in violations if v.mandatory] == []
