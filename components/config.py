@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .config_reader import Problems, Section, decode_raw, show
+from .config_reader import REQUIRED, Problems, Section, decode_raw, show
 from .data_config import DataConfig, parse_data
 from .identity_config import BedrockConfig, IdentityConfig, parse_bedrock, parse_identity
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
@@ -146,8 +146,9 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
                     if key.startswith(f"{PROJECT}:")}, PROJECT, problems, separator=":")
 
     aws = _aws(raw, problems)
-    environment: Environment = root.choice("environment", "dev", ENVIRONMENTS)  # type: ignore[assignment]
-    defaults = ENVIRONMENT_DEFAULTS[environment]
+    environment: Environment = root.choice("environment", REQUIRED, ENVIRONMENTS)  # type: ignore[assignment]
+    # A missing environment is already a problem; dev defaults let the other checks go on.
+    defaults = ENVIRONMENT_DEFAULTS[environment or "dev"]
     zone = root.string("zone", "happen.ventures", pattern=_DOMAIN, allowed_text="a DNS zone name")
     domain = root.string("domain", pattern=_DOMAIN, allowed_text="a DNS name")
     if domain and zone and domain != zone and not domain.endswith(f".{zone}"):

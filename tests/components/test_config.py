@@ -263,3 +263,9 @@ def test_repositories_must_be_owner_slash_name(repository: str) -> None:
     (problem,) = problems(hv__delivery={"infrastructureRepository": repository})
     assert problem.startswith(f"hv-foundation:delivery.infrastructureRepository: '{repository}' is not valid "
                               "(allowed: owner/name)")
+
+
+def test_environment_is_required() -> None:
+    found = problems(hv__environment=None, hv__network={"cidr": "10.20.0.0/16", "azCount": 9})
+    assert found[0] == "hv-foundation:environment: is required (one of dev, prod)"
+    assert len(found) == 2  # the other sections are still checked
