@@ -16,6 +16,9 @@ def test_dev_diagram_draws_the_contract_matrix(dev: Inventory) -> None:
     assert 'CLAWBOT -- "hv-dev-dedup, hv-dev-locks, hv-dev-rate-limits" --> DDB' in drawn
     assert "CLAWBOT --> PG" not in drawn and "HUB_V2_WEB --> PG" not in drawn
     assert not any(edge.startswith("HUB_V2_WEB") and "DDB" in edge for edge in drawn)
+    assert {'HUB_V2_API -- "SSE" --> BR', "GOO -.-> COG", "COG -.-> HUB_V2_API", "COG -.-> HUB_V2_WEB",
+            "CP -.-> COMPUTE"} <= drawn
+    assert [edge for edge in drawn if edge.endswith("--> BR")] == ['HUB_V2_API -- "SSE" --> BR']
 
 
 def test_edges_follow_the_grants_not_a_list(run_stack, stack_services) -> None:  # type: ignore[no-untyped-def]
