@@ -74,8 +74,12 @@ class PolicyPackProcess:
         return "\n".join(text[-lines:])
 
     def call(self, what: str, method: Any, request: Any) -> Any:
+        return self.result(what, method.future(request, timeout=CALL_TIMEOUT_SECONDS))
+
+    def result(self, what: str, future: Any) -> Any:
+        """The answer to a call sent earlier, or a PreflightError naming what failed and why."""
         try:
-            return method(request, timeout=CALL_TIMEOUT_SECONDS)
+            return future.result()
         except grpc.RpcError as error:
             detail = error.details() if hasattr(error, "details") else str(error)
             tail = self.stderr_tail()
@@ -285,14 +289,12 @@ def _provider(resource: ResourceRecord, by_urn: Mapping[str, ResourceRecord]
         name=provider.name)
 
 
-def analyze_resource(pack: PolicyPackProcess, resource: ResourceRecord,
-                     providers: Mapping[str, ResourceRecord]) -> analyzer_pb2.AnalyzeResponse:
-    """`Analyze` on the resource's inputs, with its provider, as the CLI sends it per step."""
-    response: analyzer_pb2.AnalyzeResponse = pack.call(
-        f"Analyze of {resource.urn}", pack.stub.Analyze, analyzer_pb2.AnalyzeRequest(
-            type=resource.type, properties=_struct(resource.wire_inputs), urn=resource.urn, name=resource.name,
-            options=_options(resource), provider=_provider(resource, providers)))
-    return response
+def send_analyze(pack: PolicyPackProcess, resource: ResourceRecord, providers: Mapping[str, ResourceRecord]) -> Any:
+    """Send `Analyze` on the resource's inputs, with its provider, as the CLI does per step;
+    returns the pending call, so that requests do not wait on each other's answers."""
+    return pack.stub.Analyze.future(analyzer_pb2.AnalyzeRequest(
+        type=resource.type, properties=_struct(resource.wire_inputs), urn=resource.urn, name=resource.name,
+        options=_options(resource), provider=_provider(resource, providers)), timeout=CALL_TIMEOUT_SECONDS)
 
 
 def analyze_stack(pack: PolicyPackProcess, inventory: Inventory) -> analyzer_pb2.AnalyzeResponse:
@@ -341,11 +343,14 @@ class PackSession:
             info = describe_pack(self.pack, self._spec)
             reconcile_config(self.pack, info, self._config_file)
             configure(self.pack)
+            pending = []
             while (resource := self._queue.get()) is not _END:
                 if resource.is_provider:
                     self._providers[resource.urn] = resource
-                response = analyze_resource(self.pack, resource, self._providers)
-                _collect(self.pack, response, resource.urn, self._violations, self._not_applicable)
+                pending.append((resource.urn, send_analyze(self.pack, resource, self._providers)))
+            for urn, future in pending:
+                response = self.pack.result(f"Analyze of {urn}", future)
+                _collect(self.pack, response, urn, self._violations, self._not_applicable)
         except PreflightError as error:
             self._error = error
 
