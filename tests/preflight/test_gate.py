@@ -144,3 +144,24 @@ def test_packs_are_stopped_after_the_run(write_program: WriteProgram) -> None:
         process = packs[0].process
         assert packs[0].stub is not None  # started and listening
     assert process.poll() is not None
+
+
+RAISING_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+def validate(args, report_violation):
+    if args.resource_type == "aws:sqs/queue:Queue":
+        raise RuntimeError("rule bug")
+
+PolicyPack(name="buggy", enforcement_level=EnforcementLevel.MANDATORY, policies=[
+    ResourceValidationPolicy(name="buggy-rule", description="Raises", validate=validate)])
+"""
+
+
+def test_a_rule_that_crashes_during_analysis_is_a_clear_error(write_program: WriteProgram,
+                                                             tmp_path: Path) -> None:
+    buggy = make_pack(tmp_path / "buggy", RAISING_PACK)
+    report = preflight(write_program(PROGRAM), "dev", [buggy])
+    assert report.exit_code == 2 and report.error is not None
+    assert report.error.startswith(f"policy pack {buggy} failed during Analyze of urn:pulumi:dev::demo::")
+    assert "aws:sqs/queue:Queue::q" in report.error and "rule bug" in report.error
