@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CONTRACT_ACCOUNT_ID = "891377221201"
-HOME_REGION = "us-east-2"
-PILLARS: frozenset[str] = frozenset({"aws", "hub-v2", "clawbot", "airtable"})
-REQUIRED_TAGS: tuple[str, ...] = ("pillar", "service", "environment")
+# The program's own contract constants: the audit judges the account by the same ones.
+from components.naming import CONTRACT_ACCOUNT_ID, REQUIRED_TAGS
+from components.naming import CONTRACT_REGION as HOME_REGION
+from components.naming import PILLARS as PILLAR_NAMES
+
+__all__ = ["CONTRACT_ACCOUNT_ID", "HOME_REGION", "PILLARS", "REQUIRED_TAGS", "WEB_PORTS", "WORLD_CIDRS", "Contract"]
+
+PILLARS: frozenset[str] = frozenset(PILLAR_NAMES)
 WORLD_CIDRS: frozenset[str] = frozenset({"0.0.0.0/0", "::/0"})
 WEB_PORTS: frozenset[int] = frozenset({80, 443})
 
