@@ -100,11 +100,12 @@ class DataEngines(pulumi.ComponentResource):
         return {**self._args.tags, "service": service}
 
     def _engine_security_group(self, engine: str) -> aws.ec2.SecurityGroup:
-        # No rules of its own: each service that `uses` the engine adds its ingress.
+        # No rules of its own (the provider removes AWS's default allow-all egress): each service
+        # that `uses` the engine adds its ingress as a standalone rule.
         return aws.ec2.SecurityGroup(
             f"{self._name}-{engine}-sg", name=f"{self._args.name_prefix}-{engine}", vpc_id=self._args.vpc_id,
-            description=f"{engine}: only from the services that use it", egress=[],
-            tags=self._tags(engine), opts=self._child)
+            description=f"{engine}: only from the services that use it", tags=self._tags(engine),
+            opts=self._child)
 
     # --- Postgres -------------------------------------------------------------------------------
 
