@@ -58,3 +58,9 @@ def test_prod_deploys_only_from_the_approved_environment(prod: Inventory) -> Non
         "repo:happen-ventures/hv-foundation:environment:prod"]
     assert workflow()["jobs"]["deploy-dev"]["if"] == (
         "github.event_name == 'push' && github.ref == 'refs/heads/main'")
+
+
+def test_jobs_running_the_cli_prepare_the_packs_virtualenv() -> None:
+    for name in ("preview", "deploy-dev", "deploy-prod"):
+        runs = [step.get("run", "") for step in workflow()["jobs"][name]["steps"]]
+        assert any("policies/venv/bin/pip install -r policies/requirements.txt" in run for run in runs), name
