@@ -34,9 +34,11 @@ def render_inventory(inventory: Inventory) -> list[str]:
     custom = [r for r in inventory.resources if r.custom]
     by_component = Counter(top_level_component(r, by_urn) for r in custom)
     by_type = Counter(r.type for r in custom)
+    by_pillar = Counter(str(r.tags.get("pillar", "(no pillar tag)")) for r in custom)
     lines = [f"Inventory: {len(custom)} resources "
-             f"({len(inventory.resources) - len(custom)} components and stack)", "",
-             "  by component"]
+             f"({len(inventory.resources) - len(custom)} components and stack)", "", "  by pillar"]
+    lines += _table(["resources", "pillar"], [(str(n), k) for k, n in sorted(by_pillar.items())])
+    lines += ["", "  by component"]
     lines += _table(["resources", "component"], [(str(n), k) for k, n in sorted(by_component.items())])
     lines += ["", "  by type"]
     lines += _table(["count", "type"], [(str(n), k) for k, n in sorted(by_type.items())])

@@ -15,6 +15,7 @@ def test_dev_stack_passes_and_prints_the_inventory(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "preflight: hv-foundation / stack dev" in out
     assert "hv:network:VpcNetwork network" in out
+    assert "  by pillar" in out and "clawbot" in out
     assert "aws:ec2/subnet:Subnet" in out
     assert out.rstrip().splitlines()[-1].startswith("PASSED: 0 mandatory violations")
 
