@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import diagram, report_console, report_json
+from .model import EXIT_FAILED
 from .runner import preflight
 
 
@@ -31,10 +32,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config)
     print(report_console.render(report))
-    if args.json:
-        report_json.write(report, args.json)
-    if args.diagram and report.inventory is not None:
-        diagram.write(report.inventory, args.diagram)
+    try:
+        if args.json:
+            report_json.write(report, args.json)
+        if args.diagram and report.inventory is not None:
+            diagram.write(report.inventory, args.diagram)
+    except OSError as error:
+        print(f"FAILED: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
     return report.exit_code
 
 

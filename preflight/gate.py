@@ -29,12 +29,11 @@ from typing import IO, Any
 
 import grpc
 import jsonschema
-import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .model import Inventory, NotApplicable, PreflightError, ResourceRecord, Violation
-from .project import ProgramSpec
+from .project import ProgramSpec, read_yaml
 
 LEVELS = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
           analyzer_pb2.DISABLED: "disabled", analyzer_pb2.REMEDIATE: "remediate"}
@@ -112,7 +111,7 @@ class PolicyPackProcess:
 def pack_python(directory: Path) -> str:
     """The interpreter the CLI would use: the pack's configured virtualenv, else ours."""
     policy_file = directory / "PulumiPolicy.yaml"
-    settings = yaml.safe_load(policy_file.read_text()) if policy_file.is_file() else None
+    settings = read_yaml(policy_file) if policy_file.is_file() else None
     runtime = settings.get("runtime") if isinstance(settings, dict) else None
     options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
     virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
@@ -220,8 +219,8 @@ def reconcile_config(pack: PolicyPackProcess, info: analyzer_pb2.AnalyzerInfo,
 def _apply_config_file(pack: PolicyPackProcess, config: dict[str, dict[str, Any]], path: Path) -> None:
     try:
         document = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise PreflightError(f"--policy-pack-config {path}: no such file") from None
+    except OSError as error:
+        raise PreflightError(f"--policy-pack-config {path}: cannot be read ({error.strerror})") from None
     except json.JSONDecodeError as error:
         raise PreflightError(f"{path}: not valid JSON ({error})") from None
     if not isinstance(document, dict):
@@ -331,7 +330,7 @@ class PackSession:
         self._providers: dict[str, ResourceRecord] = {}
         self._violations: list[Violation] = []
         self._not_applicable: list[NotApplicable] = []
-        self._error: PreflightError | None = None
+        self._error: Exception | None = None
         self._worker = threading.Thread(target=self._work, name=f"analyze-{pack.directory.name}", daemon=True)
         self._worker.start()
 
@@ -351,7 +350,8 @@ class PackSession:
             for urn, future in pending:
                 response = self.pack.result(f"Analyze of {urn}", future)
                 _collect(self.pack, response, urn, self._violations, self._not_applicable)
-        except PreflightError as error:
+        except Exception as error:  # noqa: BLE001 - re-raised by finish(), in the caller's thread
+            # A worker that dies must fail the run: an analysis that never happened is not a pass.
             self._error = error
 
     def finish(self, inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
@@ -401,17 +401,17 @@ def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None]
          inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
     """Judge a finished inventory with every pack (preflight itself streams while the program runs)."""
     sessions = [PackSession(pack, spec, config_file) for pack, config_file in zip(packs, config_files, strict=True)]
-    return finish_sessions(sessions, inventory, submit=True)
+    for session in sessions:
+        for resource in inventory.resources:
+            session.submit(resource)
+    return finish_sessions(sessions, inventory)
 
 
-def finish_sessions(sessions: Sequence[PackSession], inventory: Inventory, *,
-                    submit: bool = False) -> tuple[list[Violation], list[NotApplicable]]:
+def finish_sessions(sessions: Sequence[PackSession],
+                    inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
     violations: list[Violation] = []
     not_applicable: list[NotApplicable] = []
     for session in sessions:
-        if submit:
-            for resource in inventory.resources:
-                session.submit(resource)
         found, skipped = session.finish(inventory)
         violations += found
         not_applicable += skipped

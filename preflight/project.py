@@ -54,7 +54,8 @@ def config_value(value: Any) -> str:
     return json.dumps(value)
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """A YAML file of the project or a pack; a broken one is a PreflightError naming the file."""
     try:
         return yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as error:
@@ -70,7 +71,7 @@ def load_program(directory: str | Path, stack: str) -> ProgramSpec:
                          if (root / name).is_file()), None)
     if project_file is None:
         raise PreflightError(f"{root}: no Pulumi.yaml here (is --cwd a Pulumi project directory?)")
-    project = _read_yaml(project_file)
+    project = read_yaml(project_file)
     name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str) or not name:
         raise PreflightError(f"{project_file}: `name` is missing")
@@ -90,7 +91,7 @@ def load_program(directory: str | Path, stack: str) -> ProgramSpec:
         known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
         raise PreflightError(f"{stack_file}: no such stack config "
                              f"(stacks here: {', '.join(known) or 'none'})")
-    stack_doc = _read_yaml(stack_file)
+    stack_doc = read_yaml(stack_file)
     config, secret_keys = _stack_config(name, project, stack_doc, stack_file)
     return ProgramSpec(directory=root, project=name, stack=stack, main=main, config=config,
                        secret_keys=tuple(secret_keys))

@@ -81,3 +81,8 @@ def test_console_lists_the_exceptions_in_effect() -> None:
     text = render(report)
     assert "Exceptions in effect: 1" in text
     assert "exception HV-1 until 2027-01-31" in text and "not prod" not in text
+
+
+def test_an_unwritable_report_path_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--cwd", str(REPO_ROOT), "--json", "/nonexistent/dir/report.json"]) == 2
+    assert "FAILED: cannot write /nonexistent/dir/report.json: No such file or directory" in capsys.readouterr().err

@@ -165,3 +165,30 @@ def test_a_rule_that_crashes_during_analysis_is_a_clear_error(write_program: Wri
     assert report.exit_code == 2 and report.error is not None
     assert report.error.startswith(f"policy pack {buggy} failed during Analyze of urn:pulumi:dev::demo::")
     assert "aws:sqs/queue:Queue::q" in report.error and "rule bug" in report.error
+
+
+def test_an_unreadable_policy_config_is_a_clear_error(write_program: WriteProgram, tmp_path: Path) -> None:
+    report = preflight(write_program(PROGRAM), "dev", [DEFAULT_POLICY_PACK], [tmp_path])
+    assert report.exit_code == 2
+    assert report.error == f"--policy-pack-config {tmp_path}: cannot be read (Is a directory)"
+
+
+def test_a_broken_pack_settings_file_is_a_clear_error(write_program: WriteProgram, tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "pack", "x = 1\n")
+    (pack / "PulumiPolicy.yaml").write_text("runtime: [\n")
+    report = preflight(write_program(PROGRAM), "dev", [pack])
+    assert report.exit_code == 2 and report.error is not None
+    assert report.error.startswith(f"{pack / 'PulumiPolicy.yaml'}: not valid YAML")
+
+
+def test_an_analysis_that_dies_never_passes(write_program: WriteProgram, monkeypatch: pytest.MonkeyPatch) -> None:
+    import preflight.gate as gate_module
+
+    def broken(pack: PolicyPackProcess) -> None:
+        raise RuntimeError("configure broke")
+
+    monkeypatch.setattr(gate_module, "configure", broken)
+    spec = load_program(write_program(PROGRAM), "dev")
+    inventory = run_program(spec)
+    with running_packs([DEFAULT_POLICY_PACK], spec) as packs, pytest.raises(RuntimeError, match="configure broke"):
+        gate(packs, [None], spec, inventory)
