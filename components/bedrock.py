@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .grants import Grant, policy_document
+from .grants import Grant, policy_document, service_trust_policy
 from .identity_config import US_PROFILE_DESTINATIONS
 
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
@@ -64,11 +63,9 @@ class BedrockAccess(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days, tags=dict(args.tags), opts=child)
         role = aws.iam.Role(
             f"{name}-invocation-logging-role", name=f"{args.name_prefix}-bedrock-logging",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"}, "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id},
-                              "ArnLike": {"aws:SourceArn": f"arn:aws:bedrock:{args.region}:{args.account_id}:*"}},
-            }]}), tags=dict(args.tags), opts=child)
+            assume_role_policy=service_trust_policy("bedrock.amazonaws.com", args.account_id,
+                                                    f"arn:aws:bedrock:{args.region}:{args.account_id}:*"),
+            tags=dict(args.tags), opts=child)
         aws.iam.RolePolicy(
             f"{name}-invocation-logging-policy", role=role.id,
             policy=policy_document([{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from . import naming
 from .grants import Grant, policy_document, service_trust_policy
 from .service_config import HOST_RULE_OFFSET, ServiceConfig
 
@@ -152,12 +153,12 @@ class FargateService(pulumi.ComponentResource):
         protect = pulumi.ResourceOptions(parent=self, protect=self._args.protect_secrets)
         return {
             env: aws.secretsmanager.Secret(
-                f"{self._name}-secret-{secret_name}",
-                name=f"hv/{self._args.name_prefix.removeprefix('hv-')}/{self._service.name}/{secret_name}",
-                description=f"{secret_name} for {self._service.name} (value set out of band)",
+                f"{self._name}-secret-{secret}",
+                name=naming.secret_name(self._args.name_prefix, self._service.name, secret),
+                description=f"{secret} for {self._service.name} (value set out of band)",
                 kms_key_id=self._args.secrets_key_arn, recovery_window_in_days=self._args.secret_recovery_days,
                 tags=self._tags(), opts=protect)
-            for env, secret_name in sorted(self._service.secrets.items())
+            for env, secret in sorted(self._service.secrets.items())
         }
 
     def _injected_secrets(self) -> dict[str, pulumi.Input[str]]:

@@ -18,6 +18,7 @@ import pulumi_random as random
 
 from .data_config import DataConfig
 from .grants import Grant, service_trust_policy
+from .naming import secret_name
 from .service_config import DYNAMODB_TABLES
 
 POSTGRES_PORT = 5432
@@ -183,7 +184,7 @@ class DataEngines(pulumi.ComponentResource):
         token = random.RandomPassword(f"{self._name}-redis-auth-token", length=AUTH_TOKEN_LENGTH,
                                       special=False, opts=self._child)
         secret = aws.secretsmanager.Secret(
-            f"{self._name}-redis-auth-secret", name=f"hv/{args.name_prefix.removeprefix('hv-')}/redis/auth-token",
+            f"{self._name}-redis-auth-secret", name=secret_name(args.name_prefix, "redis", "auth-token"),
             description="ElastiCache AUTH token (generated; rotate by replacing the random password)",
             kms_key_id=args.key_arn, recovery_window_in_days=args.secret_recovery_days, tags=self._tags("redis"),
             opts=self._stateful)

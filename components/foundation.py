@@ -146,8 +146,9 @@ def build_foundation(config: StackConfig) -> Foundation:
 
 
 def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant]:
-    """The grants a service's `uses:` selects, in its order (config validated every name)."""
-    return [offered[name] for name in uses if name in offered]
+    """The grants a service's `uses:` selects, in its order. The config refused names nothing
+    offers, so a missing one here is a bug, not a user error."""
+    return [offered[name] for name in uses]
 
 
 def _network(config: StackConfig, opts: pulumi.ResourceOptions) -> VpcNetwork:

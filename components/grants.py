@@ -33,9 +33,12 @@ def policy_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[st
     return pulumi.Output.json_dumps({"Version": TRUST_VERSION, "Statement": list(statements)})
 
 
-def service_trust_policy(service: str, account_id: str) -> str:
-    """Trust for an AWS service principal, limited to this account (confused-deputy guard)."""
+def service_trust_policy(service: str, account_id: str, source_arn: str | None = None) -> str:
+    """Trust for an AWS service principal, limited to this account (confused-deputy guard) and,
+    where the service says which resource acts, to those resources."""
+    condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    if source_arn is not None:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
     return json.dumps({"Version": TRUST_VERSION, "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        "Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole", "Condition": condition,
     }]})

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .grants import Grant
+from .naming import secret_name
 
 RESOURCE_SERVER = "hub-api"
 # What Cognito fills in for a Google IdP; declaring it avoids a perpetual diff on providerDetails.
@@ -134,7 +135,7 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
         args = self._args
         secret = aws.secretsmanager.Secret(
             f"{self._name}-clawbot-client-secret",
-            name=f"hv/{args.name_prefix.removeprefix('hv-')}/clawbot/cognito-m2m",
+            name=secret_name(args.name_prefix, "clawbot", "cognito-m2m"),
             description="ClawBot's Cognito client credentials (client_id, client_secret, token_url)",
             kms_key_id=args.secrets_key_arn, recovery_window_in_days=args.secret_recovery_days,
             tags={**args.tags, "pillar": "clawbot", "service": "clawbot"},

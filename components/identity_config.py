@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .config_reader import REQUIRED, Section, show
+from .naming import secret_name
 
 # Where a US cross-region inference profile may route a request (AWS: "us." profiles).
 US_PROFILE_DESTINATIONS = ("us-east-1", "us-east-2", "us-west-2")
@@ -62,7 +63,8 @@ def parse_identity(section: Section, *, environment: str, services: tuple[str, .
             "googleClientId", REQUIRED, pattern=GOOGLE_CLIENT_ID,
             allowed_text="a Google OAuth client id, <number>-<id>.apps.googleusercontent.com"),
         google_client_secret_name=section.string("googleClientSecretName",
-                                                 f"hv/{environment}/identity/google-client-secret",
+                                                 secret_name(f"hv-{environment}", "identity",
+                                                             "google-client-secret"),
                                                  pattern=r"[A-Za-z0-9/_+=.@-]{1,512}",
                                                  allowed_text="a Secrets Manager secret name"),
         domain_prefix=section.string("domainPrefix", f"hv-{environment}-hub", pattern=DOMAIN_PREFIX,

@@ -15,6 +15,11 @@ def default_tags(environment: str) -> dict[str, str]:
     return {"environment": environment, "managed-by": "pulumi", "project": PROJECT}
 
 
+def secret_name(name_prefix: str, *parts: str) -> str:
+    """Secrets Manager names: `hv/<env>/<owner>/<name>` for the stack whose prefix is `hv-<env>`."""
+    return "/".join(("hv", name_prefix.removeprefix("hv-"), *parts))
+
+
 def resource_tags(pillar: str, service: str, **extra: str) -> dict[str, str]:
     """Tags a resource adds on top of the provider's default tags."""
     if pillar not in PILLARS:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ import pulumi_aws as aws
 
 from .cidr import plan_subnets
 from .config import FlowLogTraffic, NatStrategy
+from .grants import policy_document, service_trust_policy
 
 DEFAULT_GATEWAY_ENDPOINTS = ("s3", "dynamodb")
 # VPC flow logs aggregate over 60 s or 600 s; one minute keeps investigations timely.
@@ -190,27 +190,19 @@ class VpcNetwork(pulumi.ComponentResource):
             f"{self._name}-flow-logs", name=f"/{args.name_prefix}/vpc-flow-logs",
             retention_in_days=args.flow_log_retention_days, tags=self._tags("flow-logs"),
             opts=self._child)
-        # Confused-deputy guard: only flow logs of this account may assume the role.
-        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": args.account_id},
-                "ArnLike": {"aws:SourceArn":
-                            f"arn:aws:ec2:{args.region}:{args.account_id}:vpc-flow-log/*"},
-            },
-        }]})
+        # Only flow logs of this account may assume the role.
+        trust = service_trust_policy("vpc-flow-logs.amazonaws.com", args.account_id,
+                                     f"arn:aws:ec2:{args.region}:{args.account_id}:vpc-flow-log/*")
         role = aws.iam.Role(f"{self._name}-flow-logs-role", name=f"{args.name_prefix}-vpc-flow-logs",
                             assume_role_policy=trust, tags=self._tags("flow-logs-role"),
                             opts=self._child)
         aws.iam.RolePolicy(
             f"{self._name}-flow-logs-policy", role=role.id,
-            policy=log_group.arn.apply(lambda arn: json.dumps({
-                "Version": "2012-10-17", "Statement": [{
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    "Resource": [arn, f"{arn}:*"],
-                }]})),
+            policy=policy_document([{
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                "Resource": [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
+            }]),
             opts=self._child)
         flow_log = aws.ec2.FlowLog(
             f"{self._name}-flow-log", vpc_id=self.vpc.id, traffic_type=args.flow_log_traffic,
