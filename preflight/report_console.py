@@ -24,9 +24,7 @@ def top_level_component(resource: ResourceRecord, by_urn: dict[str, ResourceReco
     current = resource
     while current.parent in by_urn and by_urn[current.parent].type != STACK_TYPE:
         current = by_urn[current.parent]
-    if current is resource and not resource.custom:
-        return f"{resource.type} {resource.name}"
-    return f"{current.type} {current.name}" if current is not resource else "(stack level)"
+    return "(stack level)" if current is resource else f"{current.type} {current.name}"
 
 
 def render_inventory(inventory: Inventory) -> list[str]:

@@ -15,10 +15,6 @@ TABLES = {"hub-v2-api": {"rate-limits", "locks", "feature-flags"}, "hub-v2-web":
           "clawbot": {"dedup", "rate-limits", "locks"}}
 
 
-def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
-    inventory: Inventory = request.getfixturevalue(name)
-    return inventory
-
 
 def task_statements(inventory: Inventory, service: str) -> list[dict[str, Any]]:
     document = json.loads(inventory.named(f"{service}-task-policy").inputs["policy"])
@@ -46,12 +42,12 @@ def granted_tables(inventory: Inventory, service: str) -> set[str]:
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_postgres_is_reachable_only_from_the_api(request: pytest.FixtureRequest, name: str) -> None:
-    assert reachers(stack(request, name), "postgres") == POSTGRES
+    assert reachers(request.getfixturevalue(name), "postgres") == POSTGRES
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_redis_is_reachable_from_all_three(request: pytest.FixtureRequest, name: str) -> None:
-    assert reachers(stack(request, name), "redis") == REDIS
+    assert reachers(request.getfixturevalue(name), "redis") == REDIS
 
 
 def test_clawbot_cannot_reach_postgres(dev: Inventory) -> None:
@@ -63,7 +59,7 @@ def test_clawbot_cannot_reach_postgres(dev: Inventory) -> None:
 @pytest.mark.parametrize("name", ["dev", "prod"])
 @pytest.mark.parametrize("service", SERVICES)
 def test_dynamodb_grants_follow_the_matrix(request: pytest.FixtureRequest, name: str, service: str) -> None:
-    assert granted_tables(stack(request, name), service) == TABLES[service]
+    assert granted_tables(request.getfixturevalue(name), service) == TABLES[service]
 
 
 def test_web_has_no_dynamodb_grant(dev: Inventory) -> None:
@@ -101,7 +97,7 @@ def test_engines_reach_services_as_environment_and_secrets(dev: Inventory) -> No
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_postgres_posture_common_to_both(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     db = inventory.named("data-postgres").inputs
     assert db["engine"] == "postgres" and db["storageType"] == "gp3"
     assert db["storageEncrypted"] is True and db["manageMasterUserPassword"] is True
@@ -136,7 +132,7 @@ def test_prod_postgres_survives_mistakes(prod: Inventory) -> None:
 
 @pytest.mark.parametrize(("name", "durable"), [("dev", False), ("prod", True)])
 def test_tables(request: pytest.FixtureRequest, name: str, durable: bool) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     for table in ("rate-limits", "locks", "dedup", "feature-flags"):
         resource = inventory.named(f"data-{table}")
         assert resource.inputs["name"] == f"hv-{name}-{table}"
@@ -149,7 +145,7 @@ def test_tables(request: pytest.FixtureRequest, name: str, durable: bool) -> Non
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_redis_posture_common_to_both(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     group = inventory.named("data-redis").inputs
     assert group["atRestEncryptionEnabled"] is True and group["transitEncryptionEnabled"] is True
     assert group["authToken"] == "[secret]"

@@ -10,10 +10,6 @@ from preflight.model import Inventory
 SERVICES = ("hub-v2-api", "hub-v2-web", "clawbot")
 
 
-def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
-    inventory: Inventory = request.getfixturevalue(name)
-    return inventory
-
 
 def statements(inventory: Inventory, name: str) -> list[dict[str, Any]]:
     document: dict[str, Any] = json.loads(inventory.named(name).inputs["policy"])
@@ -23,7 +19,7 @@ def statements(inventory: Inventory, name: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(("name", "stages"), [("dev", ["Source", "Build", "Deploy"]),
                                               ("prod", ["Source", "Build", "Approve", "Deploy"])])
 def test_one_pipeline_per_service(request: pytest.FixtureRequest, name: str, stages: list[str]) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     pipelines = inventory.of_type("aws:codepipeline/pipeline:Pipeline")
     assert sorted(p.inputs["name"] for p in pipelines) == sorted(f"hv-{name}-{s}" for s in SERVICES)
     for pipeline in pipelines:
@@ -67,7 +63,7 @@ def test_pipeline_role_passes_only_its_service_roles_to_ecs(dev: Inventory) -> N
     ("dev", "repo:happen-ventures/hv-foundation:ref:refs/heads/main"),
     ("prod", "repo:happen-ventures/hv-foundation:environment:prod")])
 def test_deploy_role_trusts_only_this_repository(request: pytest.FixtureRequest, name: str, subject: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     (trust,) = json.loads(inventory.named("delivery-deploy-role").inputs["assumeRolePolicy"])["Statement"]
     assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert trust["Condition"]["StringEquals"] == {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",

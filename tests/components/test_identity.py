@@ -10,10 +10,6 @@ from preflight.model import Inventory
 SUFFIX = {"dev": "dev.happen.ventures", "prod": "happen.ventures"}
 
 
-def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
-    inventory: Inventory = request.getfixturevalue(name)
-    return inventory
-
 
 def app_container(inventory: Inventory, service: str) -> dict[str, Any]:
     definitions = json.loads(inventory.named(f"{service}-task").inputs["containerDefinitions"])
@@ -23,7 +19,7 @@ def app_container(inventory: Inventory, service: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_user_pool_is_admin_create_only_with_email_identity(request: pytest.FixtureRequest, name: str) -> None:
-    pool = stack(request, name).named("identity-pool").inputs
+    pool = request.getfixturevalue(name).named("identity-pool").inputs
     assert pool["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is True
     assert pool["usernameAttributes"] == ["email"]
     (email,) = pool["schemas"]
@@ -32,27 +28,27 @@ def test_user_pool_is_admin_create_only_with_email_identity(request: pytest.Fixt
 
 @pytest.mark.parametrize(("name", "protection"), [("dev", "INACTIVE"), ("prod", "ACTIVE")])
 def test_pool_deletion_protection(request: pytest.FixtureRequest, name: str, protection: str) -> None:
-    pool = stack(request, name).named("identity-pool")
+    pool = request.getfixturevalue(name).named("identity-pool")
     assert pool.inputs["deletionProtection"] == protection
     assert pool.options["protect"] is (name == "prod")
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_hosted_ui_is_a_prefix_domain(request: pytest.FixtureRequest, name: str) -> None:
-    domain = stack(request, name).named("identity-domain").inputs
+    domain = request.getfixturevalue(name).named("identity-domain").inputs
     assert domain["domain"] == f"hv-{name}-hub"
     assert "certificateArn" not in domain
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_groups(request: pytest.FixtureRequest, name: str) -> None:
-    groups = stack(request, name).of_type("aws:cognito/userGroup:UserGroup")
+    groups = request.getfixturevalue(name).of_type("aws:cognito/userGroup:UserGroup")
     assert [g.inputs["name"] for g in groups] == ["admin", "operator", "viewer"]
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_google_provider(request: pytest.FixtureRequest, name: str) -> None:
-    google = stack(request, name).named("identity-google").inputs
+    google = request.getfixturevalue(name).named("identity-google").inputs
     assert google["providerType"] == "Google" and google["providerName"] == "Google"
     details = google["providerDetails"]
     assert details["authorize_scopes"] == "openid email profile"
@@ -66,7 +62,7 @@ def test_google_provider(request: pytest.FixtureRequest, name: str) -> None:
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_web_client_is_public_code_flow_with_google_only(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     client = inventory.named("identity-web-client")
     assert client.inputs["generateSecret"] is False
     assert client.inputs["allowedOauthFlows"] == ["code"]

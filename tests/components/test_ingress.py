@@ -8,14 +8,10 @@ HOSTS = {"dev": {"api.hub.dev.happen.ventures", "hub.dev.happen.ventures", "claw
          "prod": {"api.hub.happen.ventures", "hub.happen.ventures", "clawbot.happen.ventures"}}
 
 
-def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
-    inventory: Inventory = request.getfixturevalue(name)
-    return inventory
-
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_one_internet_facing_alb_in_public_subnets(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     (alb,) = inventory.of_type("aws:lb/loadBalancer:LoadBalancer")
     assert alb.inputs["internal"] is False and alb.inputs["loadBalancerType"] == "application"
     assert alb.inputs["dropInvalidHeaderFields"] is True
@@ -57,7 +53,7 @@ def test_dev_alb_is_disposable(dev: Inventory) -> None:
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_alb_security_group_is_open_to_the_world_on_80_and_443_only(request: pytest.FixtureRequest,
                                                                       name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     group = inventory.named("ingress-alb-sg")
     ingress = [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                if r.inputs["securityGroupId"] == group.id]
@@ -75,7 +71,7 @@ def test_alb_security_group_is_open_to_the_world_on_80_and_443_only(request: pyt
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_certificate_covers_every_host_and_is_dns_validated(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     certificate = inventory.named("ingress-certificate")
     names = {certificate.inputs["domainName"], *certificate.inputs["subjectAlternativeNames"]}
     assert names == HOSTS[name]
@@ -90,7 +86,7 @@ def test_certificate_covers_every_host_and_is_dns_validated(request: pytest.Fixt
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_https_listener_waits_for_validation_and_uses_tls13(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     https = inventory.named("ingress-https")
     validation = inventory.named("ingress-certificate-validation")
     assert https.inputs["sslPolicy"].startswith("ELBSecurityPolicy-TLS13-")
@@ -101,7 +97,7 @@ def test_https_listener_waits_for_validation_and_uses_tls13(request: pytest.Fixt
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_http_only_redirects_to_https(request: pytest.FixtureRequest, name: str) -> None:
-    http = stack(request, name).named("ingress-http")
+    http = request.getfixturevalue(name).named("ingress-http")
     assert http.inputs["port"] == 80
     assert http.inputs["defaultActions"] == [{"type": "redirect", "redirect": {
         "protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
@@ -109,7 +105,7 @@ def test_http_only_redirects_to_https(request: pytest.FixtureRequest, name: str)
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_alias_records_point_every_host_at_the_alb(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     alb = inventory.named("ingress-alb")
     aliases = [r for r in inventory.of_type("aws:route53/record:Record") if r.name.startswith("ingress-alias")]
     assert {r.inputs["name"] for r in aliases} == HOSTS[name]

@@ -11,10 +11,6 @@ from preflight.model import Inventory
 SERVICES = ("hub-v2-api", "hub-v2-web", "clawbot")
 
 
-def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
-    inventory: Inventory = request.getfixturevalue(name)
-    return inventory
-
 
 def alarms(inventory: Inventory) -> dict[str, dict[str, Any]]:
     return {r.inputs["name"]: r.inputs for r in inventory.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
@@ -43,7 +39,7 @@ def test_nothing_monitored_means_no_alarms() -> None:
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_every_alarm_notifies_the_oncall_topic_only(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     (topic,) = inventory.of_type("aws:sns/topic:Topic")
     found = alarms(inventory)
     assert len(found) >= 20
@@ -54,7 +50,7 @@ def test_every_alarm_notifies_the_oncall_topic_only(request: pytest.FixtureReque
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_alarms_cover_alb_services_database_cache_and_tables(request: pytest.FixtureRequest, name: str) -> None:
-    found = alarms(stack(request, name))
+    found = alarms(request.getfixturevalue(name))
     prefix = f"hv-{name}"
     expected = {f"{prefix}-alb-5xx-rate", f"{prefix}-alb-response-time", f"{prefix}-postgres-cpu",
                 f"{prefix}-postgres-free-storage", f"{prefix}-postgres-connections", f"{prefix}-redis-001-evictions",
@@ -105,7 +101,7 @@ def test_oncall_topic_is_encrypted_with_a_key_cloudwatch_may_use(dev: Inventory)
 @pytest.mark.parametrize(("name", "versioned"), [("dev", False), ("prod", True)])
 def test_buckets_are_private_encrypted_and_tls_only(request: pytest.FixtureRequest, name: str,
                                                      versioned: bool) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     for purpose in ("docs", "reports", "assets"):
         bucket = inventory.named(f"operations-{purpose}-bucket")
         assert bucket.inputs["bucket"] == f"hv-{name}-{purpose}-891377221201"

@@ -11,10 +11,6 @@ SERVICES = ("hub-v2-api", "hub-v2-web", "clawbot")
 PORTS = {"hub-v2-api": 3000, "hub-v2-web": 3000, "clawbot": 8000}
 
 
-def stack(request: pytest.FixtureRequest, name: str) -> Inventory:
-    inventory: Inventory = request.getfixturevalue(name)
-    return inventory
-
 
 def containers(inventory: Inventory, service: str) -> dict[str, Any]:
     definitions = json.loads(inventory.named(f"{service}-task").inputs["containerDefinitions"])
@@ -32,7 +28,7 @@ BOTH = pytest.mark.parametrize(("name", "service"), [(s, v) for s in ("dev", "pr
 @BOTH
 def test_every_service_has_its_full_set_of_resources(request: pytest.FixtureRequest, name: str,
                                                      service: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     component = inventory.named(service)
     assert component.type == "hv:compute:FargateService"
     kinds = sorted(r.type.split(":")[-1] for r in inventory.children_of(component))
@@ -44,7 +40,7 @@ def test_every_service_has_its_full_set_of_resources(request: pytest.FixtureRequ
 
 @BOTH
 def test_service_runs_privately_and_rolls_back(request: pytest.FixtureRequest, name: str, service: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     ecs = inventory.named(f"{service}-service").inputs
     network = ecs["networkConfiguration"]
     assert network["assignPublicIp"] is False
@@ -73,7 +69,7 @@ def test_prod_runs_at_least_two_tasks(prod: Inventory, service: str) -> None:
 @BOTH
 def test_task_definition_is_fargate_only_with_logs_and_sidecar(request: pytest.FixtureRequest, name: str,
                                                                 service: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     task = inventory.named(f"{service}-task").inputs
     assert task["requiresCompatibilities"] == ["FARGATE"] and task["networkMode"] == "awsvpc"
     assert task["runtimePlatform"]["cpuArchitecture"] == "ARM64"
@@ -125,7 +121,7 @@ def test_web_reads_only_the_redis_token(dev: Inventory) -> None:
 @BOTH
 def test_service_security_group_is_open_only_from_the_alb(request: pytest.FixtureRequest, name: str,
                                                           service: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     group = inventory.named(f"{service}-sg")
     alb_group = inventory.named("ingress-alb-sg")
     ingress = [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
@@ -136,7 +132,7 @@ def test_service_security_group_is_open_only_from_the_alb(request: pytest.Fixtur
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_ecr_repositories_are_immutable_and_scanned(request: pytest.FixtureRequest, name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     for service in SERVICES:
         repository = inventory.named(f"{service}-repository").inputs
         assert repository["imageTagMutability"] == "IMMUTABLE"
@@ -149,7 +145,7 @@ def test_ecr_repositories_are_immutable_and_scanned(request: pytest.FixtureReque
 
 @pytest.mark.parametrize(("name", "days"), [("dev", 14), ("prod", 90)])
 def test_log_retention_follows_the_environment(request: pytest.FixtureRequest, name: str, days: int) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     assert {inventory.named(f"{s}-logs").inputs["retentionInDays"] for s in SERVICES} == {days}
 
 
@@ -225,7 +221,7 @@ def test_adding_a_service_is_config_only(run_stack, stack_services) -> None:  # 
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_every_secret_uses_the_stack_key_and_readers_may_decrypt_it(request: pytest.FixtureRequest,
                                                                     name: str) -> None:
-    inventory = stack(request, name)
+    inventory = request.getfixturevalue(name)
     key = inventory.named("key-key")
     assert key.inputs["enableKeyRotation"] is True
     assert key.options["protect"] is (name == "prod")
