@@ -18,8 +18,10 @@ import threading
 from typing import Any, Final, Protocol, TypeAlias
 
 import botocore.loaders
+import botocore.retries.standard
 import botocore.session
 from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
 
 #: boto3 clients are generated at runtime; without boto3-stubs they are untyped.
 Client: TypeAlias = Any
@@ -27,6 +29,9 @@ Client: TypeAlias = Any
 READ_ONLY_PREFIXES: Final = ("List", "Describe", "Get")
 DEFAULT_MAX_ATTEMPTS: Final = 10
 USER_AGENT_EXTRA: Final = "hv-foundation-audit"
+#: Headers every AWS endpoint puts on its answers, errors included; a 5xx without one came
+#: from something else (a proxy, a captive portal, an emulator) that retrying will not change.
+AWS_REQUEST_ID_HEADERS: Final = ("x-amzn-requestid", "x-amz-request-id", "x-amz-id-2")
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -53,7 +58,8 @@ def install_read_only_guard(client: Client) -> Client:
 
 
 def retry_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
-    """Standard retry mode: exponential backoff with jitter on throttling and transient errors.
+    """Standard retry mode: exponential backoff with jitter on throttling and transient errors
+    (narrowed by `install_fail_fast`).
 
     "standard" rather than "adaptive": the audit makes a handful of calls per service and
     region, too few for adaptive's client-side rate limiter to learn anything, and botocore
@@ -66,6 +72,44 @@ def retry_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
         read_timeout=30,
         user_agent_extra=USER_AGENT_EXTRA,
     )
+
+
+def worth_retrying(caught_exception: object, response: object) -> bool:
+    """False for what another attempt cannot fix: an endpoint that does not resolve or refuses
+    connections, and a 5xx that no AWS endpoint sent. Everything else (throttling, AWS's own
+    5xx, timeouts, dropped connections) is left to botocore's standard retry policy."""
+    if isinstance(caught_exception, EndpointConnectionError):
+        return False
+    if isinstance(response, tuple) and response:
+        http = response[0]
+        status = getattr(http, "status_code", 0)
+        if status >= 500:
+            headers = {str(k).lower() for k in getattr(http, "headers", {})}
+            return any(name in headers for name in AWS_REQUEST_ID_HEADERS)
+    return True
+
+
+def install_fail_fast(client: Client, max_attempts: int) -> Client:
+    """Put `worth_retrying` in front of the client's standard retry handler.
+
+    botocore registers one `needs-retry.<service>` handler per client (unique id
+    `retry-config-<service>`) and does not hand it back; it is replaced by an identical one
+    from `register_retry_handler` (which does), wrapped to answer "no retry" (None) first, so
+    backoff and retry quota stay botocore's for everything else.
+    """
+    name = client.meta.service_model.service_id.hyphenize()
+    event, unique_id = f"needs-retry.{name}", f"retry-config-{name}"
+    client.meta.events.unregister(event, unique_id=unique_id)
+    inner = botocore.retries.standard.register_retry_handler(client, max_attempts=max_attempts)
+    client.meta.events.unregister(event, unique_id=unique_id)
+
+    def needs_retry(**kwargs: Any) -> Any:
+        if not worth_retrying(kwargs.get("caught_exception"), kwargs.get("response")):
+            return None
+        return inner.needs_retry(**kwargs)
+
+    client.meta.events.register(event, needs_retry, unique_id=unique_id)
+    return client
 
 
 @functools.cache
@@ -106,6 +150,7 @@ class SessionClients:
 
     def __init__(self, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
         self._config = retry_config(max_attempts)
+        self._max_attempts = max_attempts
         self._session: botocore.session.Session | None = None
         self._clients: dict[tuple[str, str], Client] = {}
         self._lock = threading.Lock()
@@ -121,5 +166,5 @@ class SessionClients:
                 if self._session is None:
                     self._session = new_botocore_session()
                 created = self._session.create_client(service, region_name=region, config=self._config)
-                client = self._clients[key] = install_read_only_guard(created)
+                client = self._clients[key] = install_read_only_guard(install_fail_fast(created, self._max_attempts))
         return client

@@ -1,9 +1,9 @@
 """Which errors mean "could not scan this" (and why), as opposed to bugs.
 
-An AWS-side refusal, a throttle that outlived the retries, an unreachable endpoint or expired
-credentials is a fact about the environment: the audit records it as `NotScanned` with a
-one-line reason and goes on. Anything else (`ParamValidationError`, `KeyError`,
-`ReadOnlyViolation`...) is a bug and propagates with its traceback.
+An AWS-side refusal, a throttle that outlived the retries, an unreachable endpoint, an answer
+that is not the service's protocol or expired credentials is a fact about the environment:
+the audit records it as `NotScanned` with a one-line reason and goes on. Anything else
+(`ParamValidationError`, `KeyError`, `ReadOnlyViolation`...) is a bug and propagates with its traceback.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from botocore.exceptions import (
     UnknownEndpointError,
     UnknownServiceError,
 )
+from botocore.parsers import ResponseParserError
 
 #: Errors that stop one collector in one region, never the whole scan.
 SCAN_ERRORS: Final = (
@@ -37,6 +38,7 @@ SCAN_ERRORS: Final = (
     UnknownEndpointError,
     EndpointResolutionError,
     UnknownServiceError,  # a botocore too old to know the service
+    ResponseParserError,  # an answer that is not the service's protocol (a proxy's HTML page)
 )
 
 ACCESS_DENIED_CODES: Final = frozenset(
@@ -99,6 +101,9 @@ def explain(exc: Exception) -> str:
         return f"AWS error ({where}){detail}"
     if isinstance(exc, ConnectionError | HTTPClientError):
         return f"endpoint not reachable: {exc}"
+    if isinstance(exc, ResponseParserError):
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"unexpected response, not from AWS: {first_line}"
     if isinstance(exc, UnknownEndpointError | EndpointResolutionError | UnknownServiceError):
         return f"service not available here: {exc}"
     return f"credentials failed: {exc}"

@@ -146,7 +146,7 @@ class _Raw:
 def error_response(client: Client, code: str, message: str, status: int) -> AWSResponse:
     """An HTTP error response in `client`'s wire protocol, as AWS would send it."""
     protocol = client.meta.service_model.protocol
-    headers: dict[str, str] = {}
+    headers = {"x-amzn-RequestId": "fake"}  # every AWS answer carries one, errors included
     if protocol == "json":
         body = json.dumps({"__type": code, "message": message})
         headers["Content-Type"] = "application/x-amz-json-1.0"
@@ -180,8 +180,11 @@ class Faults:
     """
 
     inner: ClientFactory
-    #: (service, operation, region or None for all) -> (code or exception, status, times; None = always)
-    rules: dict[tuple[str, str, str | None], tuple[str | Exception, int, int | None]] = field(default_factory=dict)
+    #: (service, operation, region or None for all) -> (code, exception or raw body, status, times;
+    #: None = always). A raw body is sent as is, with no AWS headers (a proxy's error page).
+    rules: dict[tuple[str, str, str | None], tuple[str | bytes | Exception, int, int | None]] = field(
+        default_factory=dict
+    )
     sent: dict[tuple[str, str, str], int] = field(default_factory=dict)
     _hooked: set[int] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -190,7 +193,7 @@ class Faults:
         self,
         service: str,
         operation: str,
-        code: str | Exception,
+        code: str | bytes | Exception,
         *,
         status: int = 400,
         times: int | None = None,
@@ -222,6 +225,8 @@ class Faults:
                 self.sent[key] = count + 1
             if isinstance(code, Exception):
                 raise code
+            if isinstance(code, bytes):
+                return AWSResponse("https://fake.invalid/", status, {"Content-Type": "text/html"}, _Raw(code))
             return error_response(client, code, f"injected {code}", status)
 
         return handler

@@ -154,7 +154,7 @@ def test_an_unknown_profile_cannot_scan(monkeypatch: pytest.MonkeyPatch) -> None
     assert report.exit_code == 2
 
 
-def test_an_unreachable_endpoint_is_retried_then_not_scanned(
+def test_an_unreachable_endpoint_is_not_scanned_after_one_attempt(
     faults: Any, run_scan: Scan, no_sleep: list[float]
 ) -> None:
     url = f"https://eks.{HOME}.amazonaws.com/clusters"
@@ -163,7 +163,43 @@ def test_an_unreachable_endpoint_is_retried_then_not_scanned(
     [gap] = report.not_scanned
     assert (gap.service, gap.region, gap.gap) == ("eks", HOME, True)
     assert gap.reason == f'endpoint not reachable: Could not connect to the endpoint URL: "{url}"'
-    assert faults.sent[("eks", "ListClusters", HOME)] == 3 and len(no_sleep) == 2
+    assert faults.sent[("eks", "ListClusters", HOME)] == 1 and no_sleep == []
+
+
+def test_a_5xx_that_no_aws_endpoint_sent_is_not_retried(faults: Any, run_scan: Scan, no_sleep: list[float]) -> None:
+    faults.fail("eks", "ListClusters", b"<html><body>500 Internal Server Error</body></html>", status=500)
+    report = run_scan(factory=faults)
+    [gap] = report.not_scanned
+    assert (gap.service, gap.gap) == ("eks", True) and "500" in gap.reason
+    assert faults.sent[("eks", "ListClusters", HOME)] == 1 and no_sleep == []
+
+
+def test_a_5xx_from_aws_is_retried_with_backoff(faults: Any, run_scan: Scan, no_sleep: list[float]) -> None:
+    # error_response carries the request id every AWS answer has
+    faults.fail("ec2", "DescribeKeyPairs", "InternalError", status=500, times=2)
+    report = run_scan(factory=faults)
+    assert report.not_scanned == ()
+    assert faults.sent[("ec2", "DescribeKeyPairs", HOME)] == 2 and len(no_sleep) == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"502 Bad Gateway <b>upstream</b> <hr>", 502),  # a proxy's page
+        (b"<html><body><hr>Sign in to the Wi-Fi</body></html>", 200),  # a captive portal
+    ],
+)
+def test_a_non_aws_page_is_not_scanned_and_the_scan_goes_on(
+    aws: Aws, faults: Any, run_scan: Scan, body: bytes, status: int
+) -> None:
+    create_table(aws, "other-service-still-read")
+    faults.fail("ec2", "DescribeKeyPairs", body, status=status)
+    report = run_scan(factory=faults)
+    [gap] = report.not_scanned
+    assert (gap.service, gap.region, gap.gap) == ("ec2", HOME, True)
+    assert gap.reason.startswith("unexpected response, not from AWS: ")
+    assert any("other-service-still-read" in f.resource for f in report.findings)
+    assert faults.sent[("ec2", "DescribeKeyPairs", HOME)] == 1
 
 
 @pytest.mark.parametrize(
