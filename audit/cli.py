@@ -69,6 +69,13 @@ def main(
         err.write("audit: --workers and --max-attempts must be at least 1\n")
         return Report.EXIT_CANNOT_SCAN
 
+    if args.json is not None:
+        try:
+            report_json.prepare(args.json)
+        except OSError as exc:
+            err.write(f"audit: --json {args.json}: cannot write: {exc.strerror or exc} (checked before scanning)\n")
+            return Report.EXIT_CANNOT_SCAN
+
     options = ScanOptions(
         regions=regions,
         expected_account=None if args.account == "any" else args.account,

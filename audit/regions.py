@@ -7,6 +7,7 @@ knows which opt-in regions this account has enabled.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -60,7 +61,11 @@ def service_offered(service: str, region: str, partition: str = PARTITION) -> bo
 
 
 def parse_regions(value: str | None) -> tuple[str, ...] | None:
-    """`--regions` → a de-duplicated tuple, or None for "all" (resolved by the engine)."""
+    """`--regions` → a de-duplicated tuple, or None for "all" (resolved by the engine).
+
+    A name botocore's partition data does not know is refused here, before any call: botocore
+    would otherwise build an endpoint for it that does not exist.
+    """
     if value is None or value.strip().lower() == ALL:
         return None
     names = [part.strip() for part in value.split(",") if part.strip()]
@@ -71,6 +76,17 @@ def parse_regions(value: str | None) -> tuple[str, ...] | None:
         raise BadRegions(
             f"--regions: {', '.join(repr(b) for b in bad)} is not a region name "
             "(expected e.g. us-east-2,eu-west-1 or 'all')"
+        )
+    unknown = [name for name in names if partition_of(name) is None]
+    if unknown:
+        known = partition_regions(PARTITION)
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, known, n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+        raise BadRegions(
+            f"--regions: {', '.join(hints)} is not a region botocore knows; "
+            f"{PARTITION} regions are: {', '.join(known)} (or 'all')"
         )
     return tuple(dict.fromkeys(names))
 

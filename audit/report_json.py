@@ -6,7 +6,10 @@ reason (no credentials, wrong account...), so consumers need no special case.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -45,5 +48,27 @@ def render(report: Report) -> str:
     return json.dumps(to_dict(report), indent=2) + "\n"
 
 
+def prepare(path: Path) -> None:
+    """Create `path`'s parent folders and prove a file can be written there, before the scan
+    (so a bad `--json` costs nothing); raises OSError naming the problem."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".probe"):
+        pass
+    if path.exists() and not os.access(path, os.W_OK):
+        raise PermissionError(13, "Permission denied", str(path))
+
+
 def write(report: Report, path: Path) -> None:
-    path.write_text(render(report), encoding="utf-8")
+    """Write through a temp file in the same folder and rename it into place: a reader (or a
+    crash) never sees half a report, and a failed write leaves the previous file intact."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(render(report))
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise

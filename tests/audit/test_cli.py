@@ -148,11 +148,48 @@ def test_bad_arguments_exit_2_with_the_reason(argv: list[str], message: str) -> 
     assert message in err
 
 
-def test_an_unwritable_json_path_exits_2(clients: ClientFactory, tmp_path: Path) -> None:
-    target = tmp_path / "missing-dir" / "audit.json"
+def _no_scan(service: str, region: str) -> Client:
+    raise AssertionError(f"the scan started ({service} in {region}) although the arguments are bad")
+
+
+def test_an_unknown_region_is_refused_before_scanning_naming_the_known_ones() -> None:
+    code, out, err = run(["--regions", "us-east-2,us-east-9"], _no_scan)
+    assert (code, out) == (2, "")
+    assert "--regions: 'us-east-9' (did you mean us-east-" in err
+    assert "is not a region botocore knows; aws regions are: " in err and "eu-west-1" in err
+
+
+def test_json_parent_folders_are_created(clients: ClientFactory, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "nested" / "audit.json"
     code, _, err = run(["--regions", HOME, "--json", str(target)], clients)
-    assert code == 2
-    assert f"audit: --json {target}: cannot write" in err
+    assert (code, err.count("cannot write")) == (0, 0)
+    assert json.loads(target.read_text())["passed"] is True
+    assert sorted(p.name for p in target.parent.iterdir()) == ["audit.json"]  # no temp or probe left
+
+
+@pytest.mark.parametrize("where", ["parent is a file", "is a directory"])
+def test_an_unwritable_json_path_exits_2_before_scanning(tmp_path: Path, where: str) -> None:
+    (tmp_path / "file").write_text("x")
+    target = tmp_path / "file" / "audit.json" if where == "parent is a file" else tmp_path
+    code, out, err = run(["--regions", HOME, "--json", str(target)], _no_scan)
+    assert (code, out) == (2, "")
+    assert f"audit: --json {target}: cannot write: " in err and "(checked before scanning)" in err
+
+
+def test_a_failed_json_write_leaves_the_previous_report_intact(
+    clients: ClientFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "audit.json"
+    target.write_text('{"previous": true}\n')
+
+    def disk_full(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("audit.report_json.os.replace", disk_full)
+    code, _, err = run(["--regions", HOME, "--json", str(target)], clients)
+    assert code == 2 and "No space left on device" in err
+    assert json.loads(target.read_text()) == {"previous": True}
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.json"]
 
 
 def test_the_client_factory_honours_aws_endpoint_url(monkeypatch: pytest.MonkeyPatch) -> None:
