@@ -3,7 +3,7 @@
 Everything AWS-facing goes through a `ClientFactory` (`factory(service, region) -> client`).
 The default, `SessionClients`, uses boto3/botocore's defaults for credentials and endpoints (profiles,
 `AWS_PROFILE`, `AWS_ENDPOINT_URL[_<SERVICE>]`, SSO, instance roles...): nothing is hard-coded.
-Tests and `audit.bench` wrap a factory to stub services moto lacks (App Runner) or to inject
+Tests and the audit bench wrap a factory to stub services moto lacks (App Runner) or to inject
 faults; that is the only seam they need.
 
 Read-only is structural: every client the factory hands out carries an event hook that

@@ -11,7 +11,7 @@ once whatever the regions, with a client in the home region (S3 buckets, IAM use
 account-level S3 block that the bucket check needs).
 
 moto coverage (moto 5.2.5): everything here except App Runner, which moto does not implement;
-tests and the bench answer it through `audit.fakes.stub_apprunner` (a botocore Stubber). The
+tests and the bench answer it through `tests/audit/fakes.py` (a botocore Stubber). The
 collectors themselves do not know; they only see a client.
 """
 

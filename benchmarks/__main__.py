@@ -66,9 +66,7 @@ def main() -> int:
     base, per_service = time_service_cost()
     print(f"  adding a service: {per_service * 1000:.0f} ms each (3 → 30 services, budget 50 ms; "
           f"3 services: {base:.2f} s)")
-    audit_bench = REPO_ROOT / "audit" / "bench.py"
-    if audit_bench.is_file():
-        subprocess.run([sys.executable, "-m", "audit.bench"], cwd=REPO_ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "benchmarks.audit_scan"], cwd=REPO_ROOT, check=True)
     return 0
 
 

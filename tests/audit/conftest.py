@@ -2,7 +2,7 @@
 
 Nothing here can reach the network: credentials are fake, ~/.aws is hidden, the instance
 metadata service is disabled, moto answers every AWS URL it knows and 404s the others (App
-Runner is answered by a botocore Stubber through `audit.fakes`).
+Runner is answered by a botocore Stubber through `tests/audit/fakes.py`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from moto import mock_aws
 from audit.clients import Client, ClientFactory, SessionClients, new_botocore_session
 from audit.contract import CONTRACT_ACCOUNT_ID, HOME_REGION
 from audit.engine import ScanOptions, scan
-from audit.fakes import stub_apprunner
 from audit.models import Report
+from tests.audit.fakes import stub_apprunner
 
 ACCOUNT = CONTRACT_ACCOUNT_ID
 HOME = HOME_REGION

@@ -13,9 +13,9 @@ from audit.collect import COLLECTORS
 from audit.contract import CONTRACT_ACCOUNT_ID as ACCOUNT
 from audit.contract import HOME_REGION as HOME
 from audit.engine import ScanOptions, scan
-from audit.fakes import stub_apprunner
 from audit.faults import explain
 from audit.models import Report
+from tests.audit.fakes import stub_apprunner
 
 Aws = Callable[..., Client]
 Scan = Callable[..., Report]

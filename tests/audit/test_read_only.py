@@ -12,7 +12,7 @@ from audit.clients import READ_ONLY_PREFIXES, Client, ClientFactory, ReadOnlyVio
 from audit.collect import COLLECTORS
 from audit.contract import HOME_REGION as HOME
 from audit.engine import ScanOptions, scan
-from audit.fakes import stub_apprunner
+from tests.audit.fakes import stub_apprunner
 
 Aws = Callable[..., Client]
 

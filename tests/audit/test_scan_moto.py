@@ -12,8 +12,8 @@ from audit.collect import COLLECTORS
 from audit.contract import CONTRACT_ACCOUNT_ID as ACCOUNT
 from audit.contract import HOME_REGION as HOME
 from audit.engine import NOT_OFFERED, ScanOptions, scan
-from audit.fakes import stub_apprunner
 from audit.models import Finding, Report, Severity
+from tests.audit.fakes import stub_apprunner
 
 COMPLIANT_TAGS = {"pillar": "aws", "service": "data", "environment": "prod"}
 

@@ -1,4 +1,4 @@
-"""Stand-ins for what moto cannot answer, used by the tests and by `audit.bench`.
+"""Stand-ins for what moto cannot answer, used by the audit tests and by `benchmarks.audit_scan`.
 
 moto 5.2.5 has no App Runner backend (an unmocked call gets a 404 "Not yet implemented", never
 the network). `stub_apprunner` wraps any `ClientFactory` so that apprunner clients answer

@@ -1,6 +1,6 @@
-"""`python -m audit.bench`: wall time of a full audit scan (every region) against moto.
+"""`python -m benchmarks.audit_scan`: wall time of a full audit scan (every region) against moto.
 
-    python -m audit.bench [--runs 3] [--workers 16]
+    python -m benchmarks.audit_scan [--runs 3] [--workers 16]
 
 Each run starts a fresh `mock_aws`, seeds a few resources (breaches in three regions, a
 compliant service at home), then times `engine.scan` over every region moto reports as
@@ -29,8 +29,8 @@ from moto import mock_aws
 from audit.clients import Client, SessionClients, new_botocore_session
 from audit.contract import CONTRACT_ACCOUNT_ID, HOME_REGION
 from audit.engine import DEFAULT_WORKERS, ScanOptions, scan
-from audit.fakes import stub_apprunner
 from audit.models import Report
+from tests.audit.fakes import stub_apprunner
 
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "bench",
@@ -119,7 +119,7 @@ def timed_scan(workers: int) -> tuple[float, Report]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m audit.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.audit_scan", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs (default 3)")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="scan concurrency")
     args = parser.parse_args(argv)
