@@ -244,6 +244,30 @@ def check_outside_home_region(inv: Inventory, contract: Contract) -> Iterator[Fi
             )
 
 
+#: Tag keys AWS puts on what a service creates and owns for one of our resources.
+_OWNER_TAGS: Final = {
+    "aws:secretsmanager:owningService": "its owning service",  # e.g. RDS's master-password secret
+    "aws:ecs:clusterName": "ECS",  # ECS-managed tags on tasks, judged through their service
+}
+
+
+def managed_by(arn: str, tags: Tags) -> str | None:
+    """Which AWS service owns the resource, when one does; None for ours to tag.
+
+    Such a resource is created and deleted with its owner (tag the owner in Pulumi: RDS copies
+    nothing onto its `rds!db-…` secret), so "tag it, import it or delete it" cannot apply.
+    """
+    for key, owner in _OWNER_TAGS.items():
+        if key in tags:
+            return tags[key] if key == "aws:secretsmanager:owningService" and tags[key] else owner
+    resource = arn.split(":", 5)[-1]
+    if resource.startswith("secret:") and "!" in resource:  # `<service>!…`: a service-managed secret
+        return resource.removeprefix("secret:").split("!", 1)[0]
+    if ":role/aws-service-role/" in arn:  # service-linked role
+        return "a service-linked role's service"
+    return None
+
+
 def _home_tag_subjects(inv: Inventory, home: str) -> dict[str, Tags]:
     """ARN → tags for every home-region resource whose tags we know, each ARN once.
 
@@ -262,13 +286,19 @@ def _home_tag_subjects(inv: Inventory, home: str) -> dict[str, Tags]:
         *((g.arn, g.region, g.tags) for g in inv.replication_groups),
         *((lb.arn, lb.region, lb.tags) for lb in inv.load_balancers),
         *((b.arn, b.region, b.tags) for b in inv.buckets),
+        # A VPC's "default" group comes with the VPC (AWS creates it, nothing can delete it).
+        *((g.arn, g.region, g.tags) for g in inv.security_groups if g.arn and g.name != "default"),
     ]
     for arn, region, tags in direct:
         if region is not None and region != home:
             subjects.pop(arn, None)
         elif region == home and tags is not None:
             subjects[arn] = tags
-    return subjects
+    # Members of a replication group, and what a service owns, are judged through their owner.
+    for c in inv.cache_clusters:
+        if c.replication_group_id:
+            subjects.pop(c.arn, None)
+    return {arn: tags for arn, tags in subjects.items() if managed_by(arn, tags) is None}
 
 
 def check_required_tags(inv: Inventory, contract: Contract) -> Iterator[Finding]:

@@ -242,6 +242,8 @@ def collect_security_groups(clients: ClientFactory, region: str, ctx: ScanContex
             region=region,
             vpc_id=_opt_str(g.get("VpcId")),
             rules=_ingress_rules(g.get("IpPermissions", [])),
+            arn=f"arn:{ctx.partition}:ec2:{region}:{g.get('OwnerId') or ctx.account_id}:security-group/{g['GroupId']}",
+            tags=Tags.from_aws(g.get("Tags", [])),
         )
         for g in _items(client, "describe_security_groups", "SecurityGroups")
     ]

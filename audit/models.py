@@ -151,6 +151,9 @@ class SecurityGroup:
     region: str
     vpc_id: str | None = None
     rules: tuple[IngressRule, ...] = ()
+    #: From DescribeSecurityGroups: the tagging API leaves untagged groups out entirely.
+    arn: str | None = None
+    tags: Tags | None = None
 
 
 # --- data and workload ---------------------------------------------------------------------

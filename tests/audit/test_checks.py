@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -450,3 +451,28 @@ def test_findings_are_sorted_by_severity_then_region() -> None:
         (Severity.MEDIUM, "eu-west-1"),
         (Severity.LOW, "global"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("arn", "tags"),
+    [
+        ("arn:aws:secretsmanager:us-east-2:1:secret:rds!db-0f1e-AbCdEf", {}),
+        ("arn:aws:secretsmanager:us-east-2:1:secret:x-AbCdEf", {"aws:secretsmanager:owningService": "rds"}),
+        ("arn:aws:iam::1:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", {}),
+        ("arn:aws:ecs:us-east-2:1:task/hv-prod/0123", {"aws:ecs:clusterName": "hv-prod"}),
+    ],
+)
+def test_what_an_aws_service_owns_is_never_flagged_as_untagged(arn: str, tags: dict[str, str]) -> None:
+    assert findings(tagged_resources=(TaggedResource(arn=arn, region=HOME, tags=Tags(tags)),)) == ()
+
+
+def test_a_secret_we_named_is_still_tag_checked() -> None:
+    arn = "arn:aws:secretsmanager:us-east-2:1:secret:hv-prod-api-key-AbCdEf"
+    assert [f.resource for f in findings(tagged_resources=(TaggedResource(arn=arn, region=HOME),))] == [arn]
+
+
+def test_a_replication_group_member_is_judged_through_its_group_even_if_the_tagging_api_lists_it() -> None:
+    arn = "arn:aws:elasticache:us-east-2:1:cluster:hv-prod-001"
+    member = CacheCluster(cluster_id="hv-prod-001", arn=arn, region=HOME, replication_group_id="hv-prod")
+    found = findings(cache_clusters=(member,), tagged_resources=(TaggedResource(arn=arn, region=HOME),))
+    assert found == ()
