@@ -33,8 +33,10 @@ def _listed(value: str | Sequence[str]) -> list[str]:
 
 def _matches(patterns: Sequence[str], value: str, *, case_sensitive: bool) -> bool:
     # IAM wildcards: `*` any run of characters (colons and slashes too), `?` one character.
-    match = fnmatch.fnmatchcase if case_sensitive else (lambda v, p: fnmatch.fnmatchcase(v.lower(), p.lower()))
-    return any(match(value, pattern) for pattern in patterns)
+    if not case_sensitive:
+        value, patterns = value.lower(), [pattern.lower() for pattern in patterns]
+    # fnmatch's `[...]` classes are not IAM's: match brackets literally.
+    return any(fnmatch.fnmatchcase(value, pattern.replace("[", "[[]")) for pattern in patterns)
 
 
 def _conditions_hold(condition: Mapping[str, Mapping[str, Any]], context: Mapping[str, str], *,
@@ -91,7 +93,8 @@ def test_evaluator_reads_wildcards_denies_and_conditions() -> None:
     ]}
     assert allowed([document], "S3:GetObject", "arn:aws:s3:::hv-dev-logs/a/b")
     assert not allowed([document], "s3:GetObject", "arn:aws:s3:::hv-prod-logs/a")
-    assert not allowed([document], "s3:GetObject", "arn:aws:s3:::hv-dev-logs/a", {"aws:ResourceTag/environment": "prod"})
+    assert not allowed([document], "s3:GetObject", "arn:aws:s3:::hv-dev-logs/a",
+                       {"aws:ResourceTag/environment": "prod"})
     assert not allowed([document], "sqs:SendMessage", "arn:aws:s3:::hv-dev-logs/a")
 
 
@@ -229,7 +232,8 @@ def job_runs() -> Iterator[tuple[str, str, str, dict[str, str], str, str]]:
                     for combo in combos:
                         for step in job["steps"]:
                             if str(step.get("uses", "")).startswith("aws-actions/configure-aws-credentials"):
-                                arn = re.sub(r"\$\{\{\s*matrix\.(\w+)\s*\}\}", lambda m: combo[m.group(1)],
+                                arn = re.sub(r"\$\{\{\s*matrix\.(\w+)\s*\}\}",
+                                             lambda m, values=combo: values[m.group(1)],  # type: ignore[misc]
                                              step["with"]["role-to-assume"])
                                 yield path.name, name, event, combo, subject, arn.rsplit("/", 1)[1]
 
@@ -273,7 +277,8 @@ def test_preview_and_deploy_roles_may_make_every_lookup(request: pytest.FixtureR
                 resources = secrets if action.startswith("secretsmanager:") else [
                     "*", "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"]
                 for resource in resources:
-                    assert allowed(role["policies"], action, resource), f"{name} may not {action} ({token}) on {resource}"
+                    assert allowed(role["policies"], action, resource), (
+                        f"{name} may not {action} ({token}) on {resource}")
 
 
 # --- stack isolation ----------------------------------------------------------------------------
