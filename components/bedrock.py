@@ -66,7 +66,7 @@ class BedrockAccess(pulumi.ComponentResource):
             assume_role_policy=service_trust_policy("bedrock.amazonaws.com", args.account_id,
                                                     f"arn:aws:bedrock:{args.region}:{args.account_id}:*"),
             tags=dict(args.tags), opts=child)
-        aws.iam.RolePolicy(
+        policy = aws.iam.RolePolicy(
             f"{name}-invocation-logging-policy", role=role.id,
             policy=policy_document([{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                                      "Resource": pulumi.Output.concat(log_group.arn, ":log-stream:*")}]),
@@ -79,5 +79,6 @@ class BedrockAccess(pulumi.ComponentResource):
                 embedding_data_delivery_enabled=False, video_data_delivery_enabled=False,
                 cloudwatch_config=aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigCloudwatchConfigArgs(
                     log_group_name=log_group.name, role_arn=role.arn)),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role]))
+            # Bedrock checks the role can write when the configuration is put: the policy must exist first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role, policy]))
         return log_group

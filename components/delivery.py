@@ -5,8 +5,10 @@ write imagedefinitions.json) → [prod: manual approval] → ECS deploy. The pip
 task definition's image; Pulumi's service ignores `taskDefinition` (see README, "Who owns the image").
 
 Infrastructure: an IAM OIDC provider for GitHub Actions and, per stack, a deploy role that trusts
-only this repository's main branch (dev) or its production environment (prod), plus a read-only
-preview role for pull requests. No long-lived keys anywhere.
+only this repository's GitHub environment of the stack's name (the deploy jobs declare it), plus a
+read-only preview role: dev's for pull requests and main, prod's for main only (after review), so
+nothing a pull request can assume reaches prod. Each stack's roles are denied the other stacks'
+resources, state objects and tagged resources. No long-lived keys anywhere.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import pulumi_aws as aws
 from .buckets import PrivateBucket, PrivateBucketArgs
 from .grants import policy_document, service_trust_policy
 from .ops_config import GITHUB_OIDC_URL
+
+PROJECT = "hv-foundation"  # the S3 backend keys state by project: .pulumi/stacks/<project>/<stack>.json
+STACKS = ("dev", "prod")
 
 BUILD_IMAGES = {"ARM64": ("ARM_CONTAINER", "aws/codebuild/amazonlinux-aarch64-standard:3.0"),
                 "X86_64": ("LINUX_CONTAINER", "aws/codebuild/amazonlinux-x86_64-standard:5.0")}
@@ -41,6 +46,23 @@ UNSCOPED_ACTIONS = ("acm:RequestCertificate", "application-autoscaling:*Scalable
                     "ecs:CreateCluster", "ecs:DeregisterTaskDefinition", "ecs:RegisterTaskDefinition",
                     "kms:CreateKey", "logs:*Delivery*",
                     *(f"{service}:{verb}*" for service in REGIONAL_SERVICES for verb in ("Describe", "List", "Get")))
+# What each invoke the program makes calls in AWS (terraform-provider-aws's data sources): the
+# preview and deploy roles both allow all of it. Invokes answered locally by the provider call nothing.
+LOOKUP_ACTIONS: Mapping[str, tuple[str, ...]] = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": ("ec2:DescribeAvailabilityZones",),
+    "aws:index/getCallerIdentity:getCallerIdentity": ("sts:GetCallerIdentity",),
+    "aws:index/getRegion:getRegion": (),
+    "aws:index/getPartition:getPartition": (),
+    # By name: ListHostedZones, then GetHostedZone; tags via ListTagsForResource even with no tag filter.
+    "aws:route53/getZone:getZone": ("route53:GetHostedZone", "route53:ListHostedZones",
+                                    "route53:ListTagsForResource"),
+    "aws:iam/getPolicyDocument:getPolicyDocument": (),
+    "aws:elb/getServiceAccount:getServiceAccount": (),
+    # Scoped to the named secrets by the roles' own statements, not by this table.
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": ("secretsmanager:GetSecretValue",),
+}
+UNSCOPED_LOOKUPS = sorted({action for actions in LOOKUP_ACTIONS.values() for action in actions
+                           if not action.startswith("secretsmanager:")})
 BUILDSPEC = """version: 0.2
 phases:
   pre_build:
@@ -266,19 +288,41 @@ class Delivery(pulumi.ComponentResource):
         return f"repo:{self._args.infrastructure_repository}:{claim}"
 
     def _state_statements(self, actions: Sequence[str], key_actions: Sequence[str]) -> list[dict[str, Any]]:
+        """This stack's objects of the S3 backend only (state, its backups and history, its lock)."""
         args = self._args
         bucket = f"arn:aws:s3:::{args.state_bucket}"
+        own = [f"{bucket}/.pulumi/{kind}/{PROJECT}/{args.environment}{suffix}"
+               for kind, suffix in (("stacks", ".json*"), ("backups", "/*"), ("history", "/*"), ("locks", "/*"))]
         return [
-            {"Sid": "PulumiState", "Effect": "Allow", "Action": list(actions), "Resource": [bucket, f"{bucket}/*"]},
+            {"Sid": "PulumiStateList", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket},
+            {"Sid": "PulumiBackendMeta", "Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": f"{bucket}/.pulumi/meta.yaml"},
+            {"Sid": "PulumiState", "Effect": "Allow", "Action": list(actions), "Resource": own},
             {"Sid": "PulumiSecrets", "Effect": "Allow", "Action": list(key_actions),
              "Resource": "*",
              "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": args.secrets_key_alias}}},
         ]
 
+    def _isolation(self) -> dict[str, Any]:
+        """Explicit Deny of every other stack's named and tagged resources and state objects."""
+        args = self._args
+        others = [env for env in STACKS if env != args.environment]
+        bucket = f"arn:aws:s3:::{args.state_bucket}"
+        return {"Sid": "NotOtherStacks", "Effect": "Deny", "Action": "*",
+                "Resource": [pattern for env in others for pattern in (
+                    f"arn:aws:*:*:*:*{args.name_prefix.removesuffix(args.environment)}{env}*",
+                    f"arn:aws:*:*:*:*hv/{env}/*",  # secrets: hv/<env>/<service>/<name>
+                    f"{bucket}/.pulumi/*/{PROJECT}/{env}*")]}
+
+    def _other_stacks_tagged(self) -> dict[str, Any]:
+        others = [env for env in STACKS if env != self._args.environment]
+        return {"Sid": "NotOtherStacksTagged", "Effect": "Deny", "Action": "*", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:ResourceTag/environment": others}}}
+
     def _create_deploy_role(self) -> aws.iam.Role:
         args = self._args
-        claim = f"environment:{args.deploy_environment}" if args.environment == "prod" else \
-            f"ref:refs/heads/{args.deploy_branch}"
+        # A job with `environment:` gets this subject whatever its ref (GitHub's OIDC claims).
+        claim = f"environment:{args.deploy_environment}"
         role = aws.iam.Role(f"{self._name}-deploy-role", name=f"{args.name_prefix}-github-deploy",
                             assume_role_policy=self._github_trust([self._subject(claim)]), max_session_duration=3600,
                             tags=dict(args.tags), opts=self._child)
@@ -289,12 +333,17 @@ class Delivery(pulumi.ComponentResource):
              "Resource": f"arn:aws:{service}:{args.region}:{args.account_id}:*"}
             for service in REGIONAL_SERVICES
         ]
+        oidc = [f"{iam}:oidc-provider/{GITHUB_OIDC_URL.removeprefix('https://')}"] if args.create_oidc_provider else []
         statements += [
+            # Dashboards are global: their ARNs have no region.
+            {"Sid": "Dashboards", "Effect": "Allow", "Action": ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard",
+                                                                "cloudwatch:DeleteDashboards"],
+             "Resource": [f"arn:aws:cloudwatch::{args.account_id}:dashboard/{args.name_prefix}{suffix}"
+                          for suffix in ("", "-*")]},
             {"Sid": "UnscopedActionsInRegion", "Effect": "Allow", "Action": list(UNSCOPED_ACTIONS), "Resource": "*",
              "Condition": {"StringEquals": {"aws:RequestedRegion": args.region}}},
             {"Sid": "FoundationIam", "Effect": "Allow", "Action": "iam:*",
-             "Resource": [f"{iam}:role/hv-*", f"{iam}:policy/hv-*",
-                          f"{iam}:oidc-provider/{GITHUB_OIDC_URL.removeprefix('https://')}"]},
+             "Resource": [f"{iam}:role/{args.name_prefix}-*", f"{iam}:policy/{args.name_prefix}-*", *oidc]},
             {"Sid": "ServiceLinkedRoles", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
              "Resource": f"{iam}:role/aws-service-role/*"},
             {"Sid": "FoundationBuckets", "Effect": "Allow", "Action": "s3:*",
@@ -304,10 +353,11 @@ class Delivery(pulumi.ComponentResource):
                         "route53:ListTagsForResource"],
              "Resource": pulumi.Output.concat("arn:aws:route53:::hostedzone/", args.zone_id)},
             {"Sid": "DnsLookups", "Effect": "Allow",
-             "Action": ["route53:GetChange", "route53:ListHostedZones", "route53:ListHostedZonesByName"],
+             "Action": sorted({"route53:GetChange", "route53:ListHostedZonesByName", *UNSCOPED_LOOKUPS}),
              "Resource": "*"},
-            *self._state_statements(("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"),
+            *self._state_statements(("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
                                     ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")),
+            self._isolation(), self._other_stacks_tagged(),
         ]
         aws.iam.RolePolicy(f"{self._name}-deploy-policy", role=role.id, policy=policy_document(statements),
                            opts=self._child)
@@ -315,23 +365,21 @@ class Delivery(pulumi.ComponentResource):
 
     def _create_preview_role(self) -> aws.iam.Role:
         """What `pulumi preview` (no refresh) reads: the state, the secrets key, and what the program
-        looks up while it runs — zones, availability zones, the Google client secret. No data reads."""
+        looks up while it runs (LOOKUP_ACTIONS), the Google client secret. No writes: the S3 backend's
+        preview takes no lock. Prod's preview role trusts main only: pull requests preview dev."""
         args = self._args
+        subjects = [self._subject(f"ref:refs/heads/{args.deploy_branch}")]
+        if args.environment != "prod":
+            subjects.insert(0, self._subject("pull_request"))
         role = aws.iam.Role(
             f"{self._name}-preview-role", name=f"{args.name_prefix}-github-preview",
-            assume_role_policy=self._github_trust([self._subject("pull_request"),
-                                                   self._subject(f"ref:refs/heads/{args.deploy_branch}")]),
+            assume_role_policy=self._github_trust(subjects),
             max_session_duration=3600, tags=dict(args.tags), opts=self._child)
-        bucket = f"arn:aws:s3:::{args.state_bucket}"
         statements: list[Mapping[str, Any]] = [
-            *self._state_statements(("s3:GetObject", "s3:ListBucket"), ("kms:Decrypt",)),
-            # Previews take the stack lock of the S3 backend.
-            {"Sid": "PulumiLocks", "Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"],
-             "Resource": f"{bucket}/.pulumi/locks/*"},
+            *self._state_statements(("s3:GetObject",), ("kms:Decrypt",)),
             {"Sid": "ProgramLookups", "Effect": "Allow",
-             "Action": ["ec2:DescribeAvailabilityZones", "route53:GetHostedZone", "route53:ListHostedZones",
-                        "route53:ListHostedZonesByName", "sts:GetCallerIdentity"],
-             "Resource": "*"},
+             "Action": sorted({"route53:ListHostedZonesByName", *UNSCOPED_LOOKUPS}), "Resource": "*"},
+            self._isolation(), self._other_stacks_tagged(),
         ]
         if args.preview_secret_names:
             statements.append({

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -64,3 +67,13 @@ def test_jobs_running_the_cli_prepare_the_packs_virtualenv() -> None:
     for name in ("preview", "deploy-dev", "deploy-prod"):
         runs = [step.get("run", "") for step in workflow()["jobs"][name]["steps"]]
         assert any("policies/venv/bin/pip install -r policies/requirements.txt" in run for run in runs), name
+
+
+def test_zizmor_finds_nothing_in_the_workflows() -> None:
+    # zizmor (pinned in requirements-dev.txt) audits GitHub workflows: unpinned actions, credentials
+    # left in checkouts, template injection, over-broad permissions. --offline: no GitHub API here.
+    zizmor = Path(sys.executable).with_name("zizmor")
+    assert zizmor.exists(), f"zizmor is not installed next to {sys.executable}: pip install -r requirements-dev.txt"
+    result = subprocess.run([str(zizmor), "--offline", "--no-progress", "--format", "plain",
+                             str(WORKFLOW.parent)], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -42,3 +42,10 @@ def test_invocation_logging_in_prod_only(dev: Inventory, prod: Inventory) -> Non
     assert cloudwatch["logGroupName"] == "/hv-prod/bedrock/invocations"
     assert cloudwatch["roleArn"] == prod.named("bedrock-invocation-logging-role").outputs["arn"]
     assert prod.named("bedrock-invocation-logs").inputs["retentionInDays"] == 90
+
+
+def test_invocation_logging_waits_for_the_roles_policy(prod: Inventory) -> None:
+    # Bedrock checks that the role can write to the log group when the configuration is put.
+    logging = prod.of_type("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration")[0]
+    assert prod.named("bedrock-invocation-logging-policy").urn in logging.dependencies
+    assert prod.named("bedrock-invocation-logging-role").urn in logging.dependencies
