@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import cost, diagram, report_console, report_json
+from . import cost, diagram, report_console, report_json, review
 from .model import EXIT_FAILED, PreflightError
 from .runner import preflight
 
@@ -30,7 +30,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="add the monthly cost estimate (console, and a `cost` section in --json)")
     parser.add_argument("--usage", metavar="FILE",
                         help="usage for usage-priced resources (default: preflight/prices/usage.default.json)")
-    return parser.parse_args(argv)
+    parser.add_argument("--base", metavar="BASE.json",
+                        help="a JSON report of the same stack from the base branch, for --markdown")
+    parser.add_argument("--markdown", metavar="FILE",
+                        help="write the change review against --base here (Markdown, for a PR comment)")
+    args = parser.parse_args(argv)
+    if bool(args.base) != bool(args.markdown):
+        parser.error("--base and --markdown go together (the review compares this run with the base report)")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,8 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             report_json.write(report, args.json, cost=estimate.to_json() if estimate else None)
         if args.diagram and report.inventory is not None:
             diagram.write(report.inventory, args.diagram)
+        if args.markdown:
+            review.write(report, review.load_base(args.base), args.markdown)
     except OSError as error:
         print(f"FAILED: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    except PreflightError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
         return EXIT_FAILED
     return report.exit_code
 
