@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .config_reader import REQUIRED, Problems, Section, decode_raw, show
+from .cost_config import CostConfig, parse_cost
 from .data_config import DataConfig, parse_data
 from .identity_config import BedrockConfig, IdentityConfig, parse_bedrock, parse_identity
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
@@ -126,6 +127,8 @@ class StackConfig:
     # None when the stack has no `delivery` section: no pipelines, no CI roles.
     delivery: DeliveryConfig | None
     scheduler: SchedulerConfig
+    # None when the stack has no `cost` section: no budgets, no cost controls.
+    cost: CostConfig | None = None
 
     def service(self, name: str) -> ServiceConfig:
         return next(service for service in self.services if service.name == name)
@@ -171,12 +174,13 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
     delivery = parse_delivery(root.section("delivery"), environment=environment, services=service_names,
                               create_oidc_default=environment == "prod") if root.has("delivery") else None
     scheduler = parse_scheduler(root.section("scheduler"), services=service_names)
+    cost = parse_cost(root.section("cost"), create_account_default=environment == "prod") if root.has("cost") else None
     root.finish()
     problems.raise_if_any()
     return StackConfig(project=project, stack=stack, environment=environment, aws=aws, zone=zone,
                        domain=domain, posture=posture, network=network, services=services,
                        data=data, identity=identity, bedrock=bedrock, operations=operations,
-                       delivery=delivery, scheduler=scheduler)
+                       delivery=delivery, scheduler=scheduler, cost=cost)
 
 
 def _refuse_identity_uses(root: Section, services: tuple[ServiceConfig, ...]) -> None:

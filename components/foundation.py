@@ -11,13 +11,14 @@ import pulumi
 from .bedrock import BedrockAccess, BedrockAccessArgs
 from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
 from .config import StackConfig
+from .cost import CostControls, CostControlsArgs
 from .data import DataEngines, DataEnginesArgs
 from .delivery import Delivery, DeliveryArgs, PipelineTarget
 from .grants import Grant
 from .identity import CognitoGoogleFederation, CognitoGoogleFederationArgs
 from .ingress import PublicIngress, PublicIngressArgs
 from .keys import StackKey, StackKeyArgs
-from .naming import resource_tags
+from .naming import PILLARS, resource_tags
 from .network import VpcNetwork, VpcNetworkArgs
 from .operations import Monitored, MonitoredService, Operations, OperationsArgs
 from .provider import contract_provider
@@ -138,6 +139,12 @@ def build_foundation(config: StackConfig) -> Foundation:
                              scheduler=scheduler),
         tags=resource_tags("aws", "operations"),
     ), opts=inherit)
+    if config.cost is not None:
+        CostControls("cost", CostControlsArgs(
+            name_prefix=prefix, account_id=config.aws.account_id, environment=config.environment,
+            budgets=config.cost.budgets, pillars=PILLARS, create_account_controls=config.cost.create_account_controls,
+            anomaly_threshold_usd=config.cost.anomaly_threshold_usd, topic_arn=operations.topic.arn,
+            tags=resource_tags("aws", "cost")), opts=inherit)
     delivery = _delivery(config, services=services, cluster=cluster, operations=operations, ingress=ingress,
                          opts=inherit) if config.delivery else None
     return Foundation(network=network, ingress=ingress, data=data, identity=identity, bedrock=bedrock,

@@ -209,6 +209,10 @@ class Operations(pulumi.ComponentResource):
                 {"Sid": "CloudWatchAlarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
                  "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}}},
+                # Budgets and Cost Anomaly Detection publish cost alerts to the same topic.
+                {"Sid": "CostAlerts", "Effect": "Allow",
+                 "Principal": {"Service": ["budgets.amazonaws.com", "costalerts.amazonaws.com"]},
+                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
             ]}), tags=dict(args.tags), opts=self._child)
         topic = aws.sns.Topic(f"{self._name}-oncall", name=f"{args.name_prefix}-oncall", kms_master_key_id=key.id,
                               tags=dict(args.tags), opts=self._child)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from . import diagram, report_console, report_json
-from .model import EXIT_FAILED
+from . import cost, diagram, report_console, report_json, review
+from .model import EXIT_FAILED, PreflightError
 from .runner import preflight
 
 
@@ -25,20 +26,44 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="a policy config file, one per --policy-pack, in the same order")
     parser.add_argument("--json", metavar="FILE", help="write the JSON report here")
     parser.add_argument("--diagram", metavar="FILE", help="write a Mermaid diagram here")
-    return parser.parse_args(argv)
+    parser.add_argument("--cost", action="store_true",
+                        help="add the monthly cost estimate (console, and a `cost` section in --json)")
+    parser.add_argument("--usage", metavar="FILE",
+                        help="usage for usage-priced resources (default: preflight/prices/usage.default.json)")
+    parser.add_argument("--base", metavar="BASE.json",
+                        help="a JSON report of the same stack from the base branch, for --markdown")
+    parser.add_argument("--markdown", metavar="FILE",
+                        help="write the change review against --base here (Markdown, for a PR comment)")
+    args = parser.parse_args(argv)
+    if bool(args.base) != bool(args.markdown):
+        parser.error("--base and --markdown go together (the review compares this run with the base report)")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config)
     print(report_console.render(report))
+    estimate = None
+    if (args.cost or args.usage) and report.inventory is not None and report.error is None:
+        try:
+            estimate = cost.estimate(report.inventory, usage=cost.load_usage(args.usage and Path(args.usage)))
+        except PreflightError as error:
+            print(f"FAILED: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        print("\n" + "\n".join(cost.render(estimate)))
     try:
         if args.json:
-            report_json.write(report, args.json)
+            report_json.write(report, args.json, cost=estimate.to_json() if estimate else None)
         if args.diagram and report.inventory is not None:
             diagram.write(report.inventory, args.diagram)
+        if args.markdown:
+            review.write(report, review.load_base(args.base), args.markdown)
     except OSError as error:
         print(f"FAILED: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    except PreflightError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
         return EXIT_FAILED
     return report.exit_code
 

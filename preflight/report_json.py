@@ -25,5 +25,8 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
-def write(report: Report, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(to_json(report), indent=2, sort_keys=False) + "\n")
+def write(report: Report, path: str | Path, cost: dict[str, Any] | None = None) -> None:
+    data = to_json(report)
+    if cost is not None:
+        data["cost"] = cost
+    Path(path).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")

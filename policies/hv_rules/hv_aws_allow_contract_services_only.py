@@ -13,12 +13,13 @@ from pulumi_policy import (
 from .support import CONTRACT, package_and_module, short_name
 
 # pulumi-aws modules of the contract's services (ec2 and vpc for networking only: servers are
-# refused by hv-ec2-forbid-servers; sns only feeds alarms; kms and bedrock logging for posture).
+# refused by hv-ec2-forbid-servers; sns only feeds alarms; kms and bedrock logging for posture;
+# budgets and costexplorer keep the contract's promise of cost attribution per pillar).
 CONTRACT_MODULES = frozenset({
     "ec2", "vpc", "ecs", "ecr", "lb", "alb", "rds", "dynamodb", "elasticache", "secretsmanager",
     "cloudwatch", "s3", "route53", "acm", "iam", "cognito", "codepipeline", "codebuild",
     "codestarconnections", "codeconnections", "scheduler", "sqs", "appautoscaling", "sns", "kms",
-    "bedrock", "bedrockmodel",
+    "bedrock", "bedrockmodel", "budgets", "costexplorer",
 })
 # Packages that create no cloud resources of their own, plus this project's components.
 NEUTRAL_PACKAGES = frozenset({"pulumi", "random", "hv"})

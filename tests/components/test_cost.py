@@ -1,0 +1,92 @@
+"""Cost controls: pillar budgets, cost allocation tags and the anomaly monitor, on the on-call topic."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.config import load_stack_config
+from components.config_reader import ConfigError
+from preflight.model import Inventory
+
+BASE = {
+    "aws:region": "us-east-2",
+    "aws:allowedAccountIds": '["891377221201"]',
+    "hv-foundation:environment": "dev",
+    "hv-foundation:domain": "dev.happen.ventures",
+    "hv-foundation:network": json.dumps({"cidr": "10.20.0.0/16"}),
+}
+
+
+def problems(cost: Any) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config({**BASE, "hv-foundation:cost": json.dumps(cost)}, "hv-foundation", "dev")
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(("cost", "message"), [
+    ({"budgets": {"crm": 10}},
+     "hv-foundation:cost.budgets.crm: unknown pillar (allowed: aws, hub-v2, clawbot, airtable)"),
+    ({"budgets": {"aws": 0}}, "hv-foundation:cost.budgets.aws: 0 is not a whole number of USD from 1 to 100000"),
+    ({"budgets": {"aws": "lots"}}, "hv-foundation:cost.budgets.aws: 'lots' is not a whole number of USD"),
+    ({"budget": {"aws": 1}}, "hv-foundation:cost.budget: unknown key (allowed: anomalyThresholdUsd, budgets, "
+                             "createAccountControls)"),
+    ({"anomalyThresholdUsd": 0}, "hv-foundation:cost.anomalyThresholdUsd: 0 is out of range"),
+])
+def test_a_bad_cost_section_names_the_key(cost: Any, message: str) -> None:
+    assert any(problem.startswith(message) for problem in problems(cost)), problems(cost)
+
+
+def budgets(inventory: Inventory) -> dict[str, Any]:
+    return {b.inputs["name"]: b.inputs for b in inventory.of_type("aws:budgets/budget:Budget")}
+
+
+@pytest.mark.parametrize(("stack", "amounts"), [
+    ("dev", {"aws": 150, "hub-v2": 40, "clawbot": 30}), ("prod", {"aws": 400, "hub-v2": 70, "clawbot": 50})])
+def test_a_budget_per_pillar_filtered_on_pillar_and_environment(
+        stack: str, amounts: dict[str, int], dev: Inventory, prod: Inventory) -> None:
+    inventory = {"dev": dev, "prod": prod}[stack]
+    topic = inventory.named("operations-oncall").outputs["arn"]
+    found = budgets(inventory)
+    assert set(found) == {f"hv-{stack}-{pillar}" for pillar in amounts}
+    for pillar, amount in amounts.items():
+        budget = found[f"hv-{stack}-{pillar}"]
+        assert float(budget["limitAmount"]) == amount and budget["timeUnit"] == "MONTHLY"
+        assert budget["filterExpression"]["ands"] == [
+            {"tags": {"key": "pillar", "values": [pillar], "matchOptions": ["EQUALS"]}},
+            {"tags": {"key": "environment", "values": [stack], "matchOptions": ["EQUALS"]}}]
+        assert sorted((n["notificationType"], n["threshold"]) for n in budget["notifications"]) == [
+            ("ACTUAL", 100), ("FORECASTED", 80)]
+        assert all(n["subscriberSnsTopicArns"] == [topic] for n in budget["notifications"])
+
+
+def test_only_prod_activates_the_tags_and_watches_anomalies(dev: Inventory, prod: Inventory) -> None:
+    for token in ("aws:costexplorer/costAllocationTag:CostAllocationTag",
+                  "aws:costexplorer/anomalyMonitor:AnomalyMonitor",
+                  "aws:costexplorer/anomalySubscription:AnomalySubscription"):
+        assert dev.of_type(token) == [], token
+    tags = prod.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
+    assert sorted((t.inputs["tagKey"], t.inputs["status"]) for t in tags) == [
+        ("environment", "Active"), ("pillar", "Active"), ("service", "Active")]
+    (monitor,) = prod.of_type("aws:costexplorer/anomalyMonitor:AnomalyMonitor")
+    assert json.loads(monitor.inputs["monitorSpecification"])["Tags"]["Key"] == "pillar"
+    (subscription,) = prod.of_type("aws:costexplorer/anomalySubscription:AnomalySubscription")
+    assert subscription.inputs["subscribers"] == [
+        {"type": "SNS", "address": prod.named("operations-oncall").outputs["arn"]}]
+    assert subscription.inputs["frequency"] == "IMMEDIATE"
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_budgets_and_anomaly_detection_may_publish_to_the_encrypted_topic(
+        stack: str, dev: Inventory, prod: Inventory) -> None:
+    inventory = {"dev": dev, "prod": prod}[stack]
+    (policy,) = inventory.of_type("aws:sns/topicPolicy:TopicPolicy")
+    publishers = {s["Principal"].get("Service") for s in json.loads(policy.inputs["policy"])["Statement"]
+                  if s["Action"] == "sns:Publish"}
+    assert publishers == {"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"}
+    key = json.loads(inventory.named("operations-oncall-key").inputs["policy"])
+    (cost_alerts,) = [s for s in key["Statement"] if s["Sid"] == "CostAlerts"]
+    assert set(cost_alerts["Principal"]["Service"]) == {"budgets.amazonaws.com", "costalerts.amazonaws.com"}
+    assert "kms:GenerateDataKey*" in cost_alerts["Action"]
