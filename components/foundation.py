@@ -86,6 +86,7 @@ def build_foundation(config: StackConfig) -> Foundation:
         hosts=[service.fqdn(config.domain) for service in config.services],
         vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
         deletion_protection=posture.deletion_protection, access_logs=posture.alb_access_logs,
+        access_logs_force_destroy=not posture.protect_stateful,
         tags=resource_tags("aws", "ingress"),
     ), opts=inherit)
     data = DataEngines("data", DataEnginesArgs(
