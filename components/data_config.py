@@ -29,6 +29,23 @@ class PostgresConfig:
     def parameter_group_family(self) -> str:
         return f"postgres{self.engine_version.split('.')[0]}"
 
+    @property
+    def max_connections(self) -> int:
+        """RDS's default for Postgres: LEAST(DBInstanceClassMemory/9531392, 5000)."""
+        return min(instance_memory_bytes(self.instance_class) // 9531392, 5000)
+
+
+# GiB of memory per size: burstable (t*) and general purpose (m*) double from 1 GiB at micro and
+# 8 GiB at large; memory optimized (r*) have twice m*'s.
+_SIZE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16}
+
+
+def instance_memory_bytes(instance_class: str) -> int:
+    family, size = instance_class.split(".")[1:3]
+    multiple = re.fullmatch(r"(\d*)xlarge", size)
+    gib = 16 * int(multiple.group(1) or 1) if multiple else _SIZE_GIB[size]
+    return (gib * 2 if family.startswith("r") else gib) * 1024 ** 3
+
 
 @dataclass(frozen=True)
 class RedisConfig:

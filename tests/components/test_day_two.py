@@ -96,3 +96,19 @@ def test_the_alb_log_bucket_empties_on_destroy_only_outside_prod(run_stack: RunS
                                                                  force: bool) -> None:
     inventory = run_stack(name, posture={"albAccessLogs": True})
     assert inventory.named("ingress-logs-bucket").inputs["forceDestroy"] is force
+
+
+def _connections_alarm(inventory: Inventory) -> float:
+    (alarm,) = [r for r in inventory.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+                if r.inputs["name"].endswith("-postgres-connections")]
+    threshold: float = alarm.inputs["threshold"]
+    return threshold
+
+
+@pytest.mark.parametrize(("instance_class", "threshold"), [("db.t4g.micro", 89), ("db.r7g.large", 1441),
+                                                           ("db.m7g.2xlarge", 2883)])
+def test_the_connections_alarm_follows_the_instance_class(run_stack: RunStack, instance_class: str,
+                                                          threshold: int) -> None:
+    # 80% of LEAST(memory / 9531392, 5000): db.t4g.micro allows about 112, never 200.
+    inventory = run_stack("dev", data={"postgres": {"instanceClass": instance_class}})
+    assert _connections_alarm(inventory) == threshold
