@@ -50,7 +50,7 @@ def program_with_services(directory: Path, count: int) -> Path:
     return directory
 
 
-def time_service_cost(few: int = 3, many: int = 30) -> tuple[float, float]:
+def time_service_cost(few: int = 3, many: int = 10) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as large:
         base = time_preflight("dev", program_with_services(Path(small), few))["wall"]
         grown = time_preflight("dev", program_with_services(Path(large), many))["wall"]
@@ -64,7 +64,7 @@ def main() -> int:
         print(f"  {stack:5} wall {figures['wall']:.2f} s (budget 3 s) · program {figures['program']:.2f} s"
               f" · gate {figures['gate']:.2f} s (budget 1 s) · {figures['resources']:.0f} resources")
     base, per_service = time_service_cost()
-    print(f"  adding a service: {per_service * 1000:.0f} ms each (3 → 30 services, budget 50 ms; "
+    print(f"  adding a service: {per_service * 1000:.0f} ms each (3 → 10 services, budget 50 ms; "
           f"3 services: {base:.2f} s)")
     subprocess.run([sys.executable, "-m", "benchmarks.audit_scan"], cwd=REPO_ROOT, check=True)
     return 0

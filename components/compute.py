@@ -52,8 +52,11 @@ class ServiceCluster(pulumi.ComponentResource):
                 aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(
                     capacity_provider="FARGATE", base=1, weight=1)],
             opts=child)
-        self.cluster_name = self.cluster.name
-        self.cluster_arn = self.cluster.arn
+        # Services place tasks with a capacity-provider strategy, so they must wait for the
+        # cluster's providers: outputs read through `capacity_providers` carry that dependency.
+        self.cluster_name = self.capacity_providers.cluster_name
+        self.cluster_arn = pulumi.Output.all(self.cluster.arn, self.capacity_providers.id).apply(
+            lambda values: str(values[0]))
         self.register_outputs({"cluster_name": self.cluster_name, "cluster_arn": self.cluster_arn})
 
 
@@ -81,6 +84,16 @@ class FargateServiceArgs:
     # Once its pipeline deploys, the pipeline owns the task definition (and so the image tag).
     deployed_by_pipeline: bool = False
     otel_collector_image: str = DEFAULT_OTEL_COLLECTOR_IMAGE
+
+
+TARGET_GROUP_NAME_MAX = 32
+
+
+def target_group_name(physical: str, port: int) -> str:
+    """The port forces a target group's replacement; carrying it in the name lets the new group be
+    created next to the old one (create-before-delete) instead of colliding on the name."""
+    suffix = f"-{port}"
+    return f"{physical[:TARGET_GROUP_NAME_MAX - len(suffix)].rstrip('-')}{suffix}"
 
 
 class FargateService(pulumi.ComponentResource):
@@ -240,7 +253,8 @@ class FargateService(pulumi.ComponentResource):
         port = self._service.port
         group = aws.ec2.SecurityGroup(
             f"{self._name}-sg", name=f"{self._physical}-tasks", vpc_id=self._args.vpc_id,
-            description=f"{self._service.name} tasks: from the ALB on {port}", tags=self._tags(),
+            # Name and description force replacement: neither carries the port, which lives in the rules.
+            description=f"{self._service.name} tasks: from the ALB only", tags=self._tags(),
             opts=self._child)
         aws.vpc.SecurityGroupIngressRule(
             f"{self._name}-from-alb", security_group_id=group.id, ip_protocol="tcp", from_port=port,
@@ -273,7 +287,8 @@ class FargateService(pulumi.ComponentResource):
     def _create_routing(self) -> tuple[aws.lb.TargetGroup, list[aws.lb.ListenerRule]]:
         service = self._service
         target_group = aws.lb.TargetGroup(
-            f"{self._name}-tg", name=self._physical[:32], port=service.port, protocol="HTTP",
+            f"{self._name}-tg", name=target_group_name(self._physical, service.port),
+            port=service.port, protocol="HTTP",
             target_type="ip", vpc_id=self._args.vpc_id,
             deregistration_delay=DEFAULT_DEREGISTRATION_DELAY_SECONDS,
             health_check=aws.lb.TargetGroupHealthCheckArgs(
@@ -376,6 +391,8 @@ class FargateService(pulumi.ComponentResource):
             health_check_grace_period_seconds=DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
             enable_execute_command=service.ecs_exec, enable_ecs_managed_tags=True,
             propagate_tags="SERVICE", wait_for_steady_state=False, tags=self._tags(),
+            # A changed capacity-provider strategy (Spot on or off) is applied only by a new deployment.
+            force_new_deployment=True,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignore,
                                         depends_on=list(self.listener_rules)))
 

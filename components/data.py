@@ -149,7 +149,9 @@ class DataEngines(pulumi.ComponentResource):
             performance_insights_kms_key_id=args.key_arn if args.performance_insights else None,
             monitoring_interval=ENHANCED_MONITORING_SECONDS if monitoring_role else 0,
             monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
-            auto_minor_version_upgrade=True, ca_cert_identifier="rds-ca-rsa2048-g1",
+            # Minors follow AWS; a new major in config (16 → 17) is applied, not refused.
+            auto_minor_version_upgrade=True, allow_major_version_upgrade=True,
+            ca_cert_identifier="rds-ca-rsa2048-g1",
             tags=self._tags("postgres"),
             opts=pulumi.ResourceOptions.merge(self._stateful, pulumi.ResourceOptions(depends_on=log_groups)))
 

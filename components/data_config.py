@@ -29,6 +29,23 @@ class PostgresConfig:
     def parameter_group_family(self) -> str:
         return f"postgres{self.engine_version.split('.')[0]}"
 
+    @property
+    def max_connections(self) -> int:
+        """RDS's default for Postgres: LEAST(DBInstanceClassMemory/9531392, 5000)."""
+        return min(instance_memory_bytes(self.instance_class) // 9531392, 5000)
+
+
+# GiB of memory per size: burstable (t*) and general purpose (m*) double from 1 GiB at micro and
+# 8 GiB at large; memory optimized (r*) have twice m*'s.
+_SIZE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16}
+
+
+def instance_memory_bytes(instance_class: str) -> int:
+    family, size = instance_class.split(".")[1:3]
+    multiple = re.fullmatch(r"(\d*)xlarge", size)
+    gib = 16 * int(multiple.group(1) or 1) if multiple else _SIZE_GIB[size]
+    return (gib * 2 if family.startswith("r") else gib) * 1024 ** 3
+
 
 @dataclass(frozen=True)
 class RedisConfig:
@@ -56,7 +73,7 @@ def parse_data(section: Section) -> DataConfig:
         postgres_section.problem("maxAllocatedStorage", f"{maximum} must exceed allocatedStorage {allocated} "
                                  "(storage autoscaling needs room to grow)")
     postgres = PostgresConfig(
-        engine_version=_version(postgres_section, "engineVersion", "16"),
+        engine_version=_postgres_version(postgres_section),
         instance_class=_sized(postgres_section, "instanceClass", "db.t4g.micro", INSTANCE_CLASS,
                               "an RDS instance class such as db.t4g.micro or db.m7g.large"),
         allocated_storage=allocated,
@@ -81,6 +98,17 @@ def parse_data(section: Section) -> DataConfig:
 
 def _version(section: Section, key: str, default: str) -> str:
     return section.string(key, default, pattern=MAJOR_VERSION, allowed_text="a version such as 16 or 16.4")
+
+
+def _postgres_version(section: Section) -> str:
+    """A major version only: RDS applies minor upgrades itself (auto minor upgrade is on), and a
+    pinned minor would then ask every later `up` to downgrade, which RDS refuses."""
+    version = _version(section, "engineVersion", "16")
+    if isinstance(version, str) and "." in version:
+        section.problem("engineVersion", f"{show(version)} pins a minor version, but RDS upgrades minors "
+                        f"automatically; give the major only (e.g. {show(version.split('.')[0])})")
+        return version.split(".")[0]
+    return version
 
 
 def _sized(section: Section, key: str, default: str, pattern: str, allowed: str) -> str:

@@ -87,6 +87,7 @@ def build_foundation(config: StackConfig) -> Foundation:
         hosts=[service.fqdn(config.domain) for service in config.services],
         vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
         deletion_protection=posture.deletion_protection, access_logs=posture.alb_access_logs,
+        access_logs_force_destroy=not posture.protect_stateful,
         tags=resource_tags("aws", "ingress"),
     ), opts=inherit)
     data = DataEngines("data", DataEnginesArgs(
@@ -198,6 +199,7 @@ def _monitored(config: StackConfig, *, ingress: PublicIngress, data: DataEngines
                                    target_group=services[s.name].target_group.arn_suffix,
                                    min_count=s.scaling.min_count) for s in config.services],
         database=data.database_identifier, database_storage_gib=config.data.postgres.allocated_storage,
+        database_max_connections=config.data.postgres.max_connections,
         cache_nodes=data.cache_node_ids, tables=data.table_names,
         dead_letter_queues={"scheduler-dlq": scheduler.dead_letter_queue_name} if scheduler else {},
     )

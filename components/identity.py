@@ -76,7 +76,9 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
             deletion_protection="ACTIVE" if args.deletion_protection else "INACTIVE",
             tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
         self.domain = aws.cognito.UserPoolDomain(
-            f"{name}-domain", domain=args.domain_prefix, user_pool_id=self.user_pool.id, opts=child)
+            f"{name}-domain", domain=args.domain_prefix, user_pool_id=self.user_pool.id,
+            # Cognito allows one prefix domain per pool: a new prefix must replace delete-first.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         self.groups = [
             aws.cognito.UserGroup(f"{name}-group-{group}", name=group, user_pool_id=self.user_pool.id,
                                   precedence=index, description=f"{group} role (cognito:groups claim)", opts=child)

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .buckets import PrivateBucket, PrivateBucketArgs
+from .service_config import ACM_MAX_NAMES
 
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 WORLD_PORTS = (80, 443)
@@ -27,6 +28,8 @@ class PublicIngressArgs:
     public_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     deletion_protection: bool
     access_logs: bool
+    # A disposable stack's log bucket is emptied on delete, so `destroy` is not stopped by old logs.
+    access_logs_force_destroy: bool
     tags: Mapping[str, str]
     tls_policy: str = DEFAULT_TLS_POLICY
 
@@ -41,6 +44,9 @@ class PublicIngress(pulumi.ComponentResource):
         super().__init__("hv:ingress:PublicIngress", name, None, opts)
         if not args.hosts:
             raise ValueError("PublicIngress needs at least one host")
+        if len(args.hosts) > ACM_MAX_NAMES:
+            raise ValueError(f"PublicIngress has {len(args.hosts)} hosts; one ACM certificate holds at most "
+                             f"{ACM_MAX_NAMES} names")
         self._name = name
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
@@ -118,6 +124,7 @@ class PublicIngress(pulumi.ComponentResource):
         return PrivateBucket(f"{self._name}-logs", PrivateBucketArgs(
             bucket_name=f"{args.name_prefix}-alb-logs-{args.account_id}",
             versioning=False, expire_after_days=ACCESS_LOG_EXPIRY_DAYS, tags=args.tags,
+            force_destroy=args.access_logs_force_destroy,
             # ELB delivers access logs as the regional Elastic Load Balancing account.
             extra_statements=[{"Sid": "ElbLogDelivery", "Effect": "Allow",
                                "Principal": {"AWS": elb_account.arn}, "Action": "s3:PutObject",
@@ -129,7 +136,9 @@ class PublicIngress(pulumi.ComponentResource):
         certificate = aws.acm.Certificate(
             f"{self._name}-certificate", domain_name=hosts[0], subject_alternative_names=hosts[1:],
             validation_method="DNS", key_algorithm="RSA_2048", tags=dict(self._args.tags),
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+            # Hosts force replacement. A certificate has no name to collide on, so create-first
+            # works: the listener moves to the new one, then the old (no longer in use) is deleted.
+            opts=self._child)
         # One record per host, known before deploy: the set of resources never depends on outputs.
         records = []
         for host in hosts:

@@ -22,7 +22,7 @@ RESPONSE_TIME_SECONDS = 2
 UTILIZATION_PERCENT = 85
 DATABASE_CPU_PERCENT = 80
 FREE_STORAGE_FRACTION = 0.1
-DATABASE_CONNECTIONS = 200
+DATABASE_CONNECTIONS_FRACTION = 0.8  # of the instance class's max_connections
 CACHE_CPU_PERCENT = 80
 CACHE_MEMORY_PERCENT = 80
 GIB = 1024 ** 3
@@ -70,6 +70,7 @@ class Monitored:
     services: Sequence[MonitoredService] = ()
     database: str | None = None
     database_storage_gib: int = 0
+    database_max_connections: int = 0
     # label → physical name: the label names the alarm, the physical name is the dimension.
     cache_nodes: Mapping[str, str] = field(default_factory=dict)
     tables: Mapping[str, str] = field(default_factory=dict)
@@ -113,6 +114,7 @@ def alarm_specs(monitored: Monitored) -> list[AlarmSpec]:
         ]
     if monitored.database is not None:
         db = {"DBInstanceIdentifier": monitored.database}
+        connections = int(monitored.database_max_connections * DATABASE_CONNECTIONS_FRACTION)
         specs += [
             AlarmSpec(key="postgres-cpu", pillar="aws", title=f"Postgres CPU > {DATABASE_CPU_PERCENT}%",
                       threshold=DATABASE_CPU_PERCENT, comparison="GreaterThanThreshold",
@@ -121,8 +123,9 @@ def alarm_specs(monitored: Monitored) -> list[AlarmSpec]:
                       threshold=monitored.database_storage_gib * GIB * FREE_STORAGE_FRACTION,
                       comparison="LessThanThreshold",
                       metrics={"m1": Metric("AWS/RDS", "FreeStorageSpace", db, "Minimum")}),
-            AlarmSpec(key="postgres-connections", pillar="aws", title=f"Postgres connections > {DATABASE_CONNECTIONS}",
-                      threshold=DATABASE_CONNECTIONS, comparison="GreaterThanThreshold",
+            AlarmSpec(key="postgres-connections", pillar="aws",
+                      title=f"Postgres connections > {connections} (80% of max_connections)",
+                      threshold=connections, comparison="GreaterThanThreshold",
                       metrics={"m1": Metric("AWS/RDS", "DatabaseConnections", db, "Maximum")}),
         ]
     for node, node_id in monitored.cache_nodes.items():

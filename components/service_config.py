@@ -33,6 +33,7 @@ SECRET_NAME = r"[a-z0-9][a-z0-9-]{0,62}"
 ENV_NAME = r"[A-Z_][A-Z0-9_]*"
 HOST_LABELS = r"(@|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)"
 PATH_PATTERN = r"/[A-Za-z0-9._~/*?-]*"
+ACM_MAX_NAMES = 10  # ACM's default quota of names per certificate; each service adds one host
 HOST_RULE_OFFSET = 10000  # host rules come after every path rule (priorities 1–9999)
 
 
@@ -81,6 +82,9 @@ def parse_services(root: Section, *, min_tasks: int, ecs_exec_allowed: bool,
         services.append(_service(name, section, min_tasks=min_tasks, ecs_exec_allowed=ecs_exec_allowed,
                                  spot_allowed=spot_allowed))
     _check_unique(root, services)
+    if len(services) > ACM_MAX_NAMES:
+        root.problem("services", f"{len(services)} services, but the ALB's one certificate holds at most "
+                     f"{ACM_MAX_NAMES} host names (ACM's default quota); remove services or split the stack")
     return tuple(services)
 
 
@@ -140,13 +144,22 @@ def _service(name: str, section: Section, *, min_tasks: int, ecs_exec_allowed: b
                        value_text="a secret name: lowercase letters, digits and hyphens"),
         environment=_names(section, "environment"),
         uses=_uses(section),
-        readonly_root_filesystem=section.boolean("readonlyRootFilesystem", True),
+        readonly_root_filesystem=_readonly_root(section, ecs_exec),
         spot=spot,
         ecs_exec=ecs_exec,
     )
     image.finish()
     section.finish()
     return service
+
+
+def _readonly_root(section: Section, ecs_exec: bool) -> bool:
+    """Read-only unless ECS Exec is on: the SSM agent it injects needs a writable filesystem."""
+    readonly = section.boolean("readonlyRootFilesystem", not ecs_exec)
+    if readonly is True and ecs_exec:
+        section.problem("readonlyRootFilesystem", "true cannot be combined with ecsExec: true "
+                        "(the ECS Exec agent writes to the root filesystem); set one of them to false")
+    return readonly
 
 
 def _paths(section: Section) -> tuple[str, ...]:

@@ -1,0 +1,145 @@
+"""Replacement safety: what a config change would replace, judged from two preflight inventories.
+
+The provider decides what replaces: an input it marks ForceNew (Terraform's `ForceNew` /
+`RequiresReplace`, taken from terraform-provider-aws's schemas for the types this program makes)
+cannot change in place. A replacement is created first unless `deleteBeforeReplace` is set. Two
+things then fail on AWS:
+
+- a collision: a resource created while an old one with the same physical name (or other unique
+  key, e.g. a listener rule's priority) still exists;
+- deleting a resource still in use: delete-first replacement of something a kept resource (one
+  that is only updated) still references, directly or through other replaced resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from preflight.model import Inventory, ResourceRecord
+
+# Inputs that force replacement, per type (terraform-provider-aws schemas).
+FORCE_NEW: Mapping[str, frozenset[str]] = {
+    "aws:acm/certificate:Certificate": frozenset(
+        {"domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm"}),
+    "aws:acm/certificateValidation:CertificateValidation": frozenset(
+        {"certificateArn", "validationRecordFqdns"}),
+    "aws:lb/targetGroup:TargetGroup": frozenset(
+        {"name", "namePrefix", "port", "protocol", "vpcId", "targetType"}),
+    "aws:ec2/securityGroup:SecurityGroup": frozenset({"name", "namePrefix", "description", "vpcId"}),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": frozenset({"securityGroupId"}),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": frozenset({"securityGroupId"}),
+    "aws:lb/listenerRule:ListenerRule": frozenset({"listenerArn"}),
+    "aws:cognito/userPoolDomain:UserPoolDomain": frozenset({"domain", "userPoolId", "certificateArn"}),
+    "aws:ecs/service:Service": frozenset({"name", "cluster"}),
+    "aws:iam/role:Role": frozenset({"name", "namePrefix"}),
+    "aws:secretsmanager/secret:Secret": frozenset({"name", "namePrefix"}),
+    "aws:cloudwatch/logGroup:LogGroup": frozenset({"name", "namePrefix"}),
+    "aws:ecr/repository:Repository": frozenset({"name"}),
+    "aws:route53/record:Record": frozenset({"zoneId", "name"}),
+    "aws:rds/instance:Instance": frozenset({"identifier", "dbName", "username", "kmsKeyId",
+                                            "storageEncrypted"}),
+}
+
+# Input tuples AWS keeps unique among live resources of a type.
+UNIQUE: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "aws:lb/targetGroup:TargetGroup": (("name",),),
+    "aws:ec2/securityGroup:SecurityGroup": (("vpcId", "name"),),
+    "aws:lb/listenerRule:ListenerRule": (("listenerArn", "priority"),),
+    "aws:cognito/userPoolDomain:UserPoolDomain": (("domain",), ("userPoolId",)),
+    "aws:ecs/service:Service": (("cluster", "name"),),
+    "aws:iam/role:Role": (("name",),),
+    "aws:secretsmanager/secret:Secret": (("name",),),
+    "aws:cloudwatch/logGroup:LogGroup": (("name",),),
+    "aws:ecr/repository:Repository": (("name",),),
+    "aws:route53/record:Record": (("zoneId", "name", "type"),),
+    "aws:rds/instance:Instance": (("identifier",),),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    created: frozenset[str]
+    deleted: frozenset[str]
+    replaced: frozenset[str]
+    problems: tuple[str, ...]
+
+
+def plan(before: Inventory, after: Inventory) -> Plan:
+    old, new = before.by_urn(), after.by_urn()
+    replaced = _replaced(old, new)
+    created = frozenset(new) - frozenset(old)
+    deleted = frozenset(old) - frozenset(new)
+    problems = [*_collisions(old, new, created, deleted, replaced), *_deleted_in_use(new, replaced)]
+    return Plan(created=created, deleted=deleted, replaced=replaced, problems=tuple(problems))
+
+
+def _refers(value: Any, resource: ResourceRecord) -> bool:
+    """Whether an input holds `resource`'s ID or ARN, which its replacement changes. Other outputs
+    of a replaced resource (e.g. ACM's validation record names, fixed per domain) may stay equal."""
+    text = repr(value)
+    return any(handle and str(handle) in text for handle in (resource.id, resource.outputs.get("arn")))
+
+
+def _replaced(old: Mapping[str, ResourceRecord], new: Mapping[str, ResourceRecord]) -> frozenset[str]:
+    """Kept URNs whose ForceNew inputs change, including through a replaced resource's new ID."""
+    replaced: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for urn, after in new.items():
+            if urn in replaced or urn not in old:
+                continue
+            keys = FORCE_NEW.get(after.type, frozenset())
+            before = old[urn]
+            if any(before.inputs.get(key) != after.inputs.get(key)
+                   or any(_refers(after.inputs.get(key), new[dep])
+                          for dep in set(after.property_dependencies.get(key, ())) & replaced)
+                   for key in keys):
+                replaced.add(urn)
+                changed = True
+    return frozenset(replaced)
+
+
+def _keys(resource: ResourceRecord) -> list[tuple[Any, ...]]:
+    keys = []
+    for fields in UNIQUE.get(resource.type, ()):
+        values = tuple(resource.inputs.get(field) for field in fields)
+        if all(value is not None for value in values):
+            keys.append((fields, values))
+    return keys
+
+
+def _collisions(old: Mapping[str, ResourceRecord], new: Mapping[str, ResourceRecord],
+                created: frozenset[str], deleted: frozenset[str], replaced: frozenset[str]) -> list[str]:
+    """A resource created (or replaced create-first) while an old one holding its key still lives."""
+    going = [old[urn] for urn in sorted(deleted | replaced)]
+    problems = []
+    for urn in sorted(created | replaced):
+        resource = new[urn]
+        if urn in replaced and resource.options.get("deleteBeforeReplace"):
+            continue
+        for key in _keys(resource):
+            for gone in going:
+                if gone.type == resource.type and key in _keys(gone):
+                    problems.append(f"{resource.name}: created while {gone.name} still holds "
+                                    f"{dict(zip(key[0], key[1], strict=True))}")
+    return problems
+
+
+def _deleted_in_use(new: Mapping[str, ResourceRecord], replaced: frozenset[str]) -> list[str]:
+    """A delete-first replacement that a kept resource still references (directly or transitively)."""
+    problems = []
+    for urn in sorted(replaced):
+        if not new[urn].options.get("deleteBeforeReplace"):
+            continue
+        users, frontier = set(), {urn}
+        while frontier:
+            found = {r.urn for r in new.values() if set(r.dependencies) & frontier} - users
+            users |= found
+            frontier = found & replaced
+        kept = sorted(new[user].name for user in users - replaced)
+        if kept:
+            problems.append(f"{new[urn].name}: deleted before its replacement while {', '.join(kept)} use it")
+    return problems

@@ -1,0 +1,114 @@
+"""Day-two fixes: each change in config, and the planned outcome."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.config import load_stack_config
+from components.config_reader import ConfigError
+from preflight.model import Inventory
+
+from ..conftest import RunStack
+
+BASE: dict[str, Any] = {
+    "aws:region": "us-east-2",
+    "aws:allowedAccountIds": '["891377221201"]',
+    "hv-foundation:environment": "dev",
+    "hv-foundation:domain": "dev.happen.ventures",
+    "hv-foundation:network": json.dumps({"cidr": "10.20.0.0/16"}),
+}
+WEB = {"pillar": "hub-v2", "port": 3000, "host": "hub", "priority": 20}
+
+
+def problems(**sections: Any) -> list[str]:
+    raw = {**BASE, **{f"hv-foundation:{key}": json.dumps(value) for key, value in sections.items()}}
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config(raw, "hv-foundation", "dev")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_postgres_minor_pin_is_refused_with_the_major_to_use() -> None:
+    assert problems(services={"web": WEB}, data={"postgres": {"engineVersion": "16.4"}}) == [
+        "hv-foundation:data.postgres.engineVersion: '16.4' pins a minor version, but RDS upgrades minors "
+        "automatically; give the major only (e.g. '16')"]
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_a_major_upgrade_in_config_is_applied(request: pytest.FixtureRequest, name: str) -> None:
+    postgres = request.getfixturevalue(name).named("data-postgres").inputs
+    assert postgres["allowMajorVersionUpgrade"] is True and postgres["autoMinorVersionUpgrade"] is True
+
+
+def test_more_hosts_than_one_certificate_holds_is_a_config_error() -> None:
+    services = {f"svc{i}": {**WEB, "host": f"svc{i}", "priority": i + 1} for i in range(11)}
+    assert problems(services=services) == [
+        "hv-foundation:services: 11 services, but the ALB's one certificate holds at most 10 host names "
+        "(ACM's default quota); remove services or split the stack"]
+
+
+def test_ecs_exec_and_a_read_only_root_cannot_be_combined() -> None:
+    assert problems(services={"web": {**WEB, "ecsExec": True, "readonlyRootFilesystem": True}}) == [
+        "hv-foundation:services.web.readonlyRootFilesystem: true cannot be combined with ecsExec: true "
+        "(the ECS Exec agent writes to the root filesystem); set one of them to false"]
+
+
+def _app(inventory: Inventory, service: str) -> dict[str, Any]:
+    containers = json.loads(inventory.named(f"{service}-task").inputs["containerDefinitions"])
+    app: dict[str, Any] = containers[0]
+    return app
+
+
+@pytest.mark.parametrize(("name", "exec_on"), [("dev", True), ("prod", False)])
+def test_ecs_exec_gets_a_writable_root_only_where_it_is_on(request: pytest.FixtureRequest, name: str,
+                                                           exec_on: bool) -> None:
+    inventory = request.getfixturevalue(name)
+    for service in ("hub-v2-api", "hub-v2-web", "clawbot"):
+        assert inventory.named(f"{service}-service").inputs["enableExecuteCommand"] is exec_on
+        assert _app(inventory, service)["readonlyRootFilesystem"] is not exec_on
+
+
+def test_turning_spot_on_redeploys_the_service(run_stack: RunStack, stack_services: Any) -> None:
+    services = stack_services("dev")
+    services["clawbot"]["spot"] = True
+    service = run_stack("dev", services=services).named("clawbot-service").inputs
+    assert [s["capacityProvider"] for s in service["capacityProviderStrategies"]] == ["FARGATE", "FARGATE_SPOT"]
+    assert service["forceNewDeployment"] is True
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_services_wait_for_the_cluster_capacity_providers(request: pytest.FixtureRequest, name: str) -> None:
+    inventory = request.getfixturevalue(name)
+    providers = inventory.named("cluster-capacity").urn
+    for service in ("hub-v2-api", "hub-v2-web", "clawbot"):
+        assert providers in inventory.named(f"{service}-service").dependencies
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_the_cognito_domain_is_replaced_delete_first(request: pytest.FixtureRequest, name: str) -> None:
+    assert request.getfixturevalue(name).named("identity-domain").options["deleteBeforeReplace"] is True
+
+
+@pytest.mark.parametrize(("name", "force"), [("dev", True), ("prod", False)])
+def test_the_alb_log_bucket_empties_on_destroy_only_outside_prod(run_stack: RunStack, name: str,
+                                                                 force: bool) -> None:
+    inventory = run_stack(name, posture={"albAccessLogs": True})
+    assert inventory.named("ingress-logs-bucket").inputs["forceDestroy"] is force
+
+
+def _connections_alarm(inventory: Inventory) -> float:
+    (alarm,) = [r for r in inventory.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+                if r.inputs["name"].endswith("-postgres-connections")]
+    threshold: float = alarm.inputs["threshold"]
+    return threshold
+
+
+@pytest.mark.parametrize(("instance_class", "threshold"), [("db.t4g.micro", 89), ("db.r7g.large", 1441),
+                                                           ("db.m7g.2xlarge", 2883)])
+def test_the_connections_alarm_follows_the_instance_class(run_stack: RunStack, instance_class: str,
+                                                          threshold: int) -> None:
+    # 80% of LEAST(memory / 9531392, 5000): db.t4g.micro allows about 112, never 200.
+    inventory = run_stack("dev", data={"postgres": {"instanceClass": instance_class}})
+    assert _connections_alarm(inventory) == threshold
