@@ -25,12 +25,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="a policy config file, one per --policy-pack, in the same order")
     parser.add_argument("--json", metavar="FILE", help="write the JSON report here")
     parser.add_argument("--diagram", metavar="FILE", help="write a Mermaid diagram here")
+    parser.add_argument("--stack-tag", action="append", default=[], metavar="KEY=VALUE", type=_stack_tag,
+                        help="a stack tag the packs see (as `pulumi stack tag set`); may be repeated")
+    parser.add_argument("--cli-compatible", action="store_true",
+                        help="drop preflight's deliberate strictness (unknown values raised to the rule's "
+                             "level, undeclared config properties, configs of unknown policies) to "
+                             "compare with the CLI exactly")
     return parser.parse_args(argv)
+
+
+def _stack_tag(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE (a tag name, `=`, its value)")
+    return key, value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config)
+    report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config,
+                       cli_compatible=args.cli_compatible, stack_tags=dict(args.stack_tag))
     print(report_console.render(report))
     try:
         if args.json:

@@ -11,6 +11,7 @@ dependencies), and the pack is stopped.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import os
@@ -32,7 +33,7 @@ import jsonschema
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from .model import Inventory, NotApplicable, PreflightError, ResourceRecord, Violation
+from .model import STACK_TYPE, Inventory, NotApplicable, PreflightError, ResourceRecord, Violation
 from .project import ProgramSpec, read_yaml
 
 LEVELS = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
@@ -66,11 +67,14 @@ class PolicyPackProcess:
     version: str = ""
     policies: dict[str, PolicyMeta] = field(default_factory=dict)
     config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The pack's stdout after its port (what its policies print), last lines only.
+    stdout: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=15))
 
     def stderr_tail(self, lines: int = 15) -> str:
         self.stderr.seek(0)
         text = self.stderr.read().decode(errors="replace").strip().splitlines()
-        return "\n".join(text[-lines:])
+        printed = list(self.stdout)
+        return "\n".join(text[-lines:] + (["(printed by the pack:)", *printed] if printed else []))
 
     def call(self, what: str, method: Any, request: Any) -> Any:
         return self.result(what, method.future(request, timeout=CALL_TIMEOUT_SECONDS))
@@ -89,7 +93,7 @@ class PolicyPackProcess:
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
         """The client, once the pack has announced its port (it boots while the program runs)."""
         if self.channel is None:
-            port = _read_port(self.process, self.stderr, self.directory)
+            port = _read_port(self.process, self.stderr, self.directory, self.stdout)
             self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
             self._stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
         return self._stub
@@ -124,6 +128,10 @@ def pack_python(directory: Path) -> str:
 
 def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
     pack_dir = Path(directory).resolve()
+    if not (pack_dir / "PulumiPolicy.yaml").is_file():
+        # The CLI reads the pack's runtime from this file and refuses a directory without it.
+        raise PreflightError(f"--policy-pack {directory}: no PulumiPolicy.yaml there (a policy pack "
+                             "directory holds PulumiPolicy.yaml naming its runtime, e.g. `runtime: python`)")
     if not (pack_dir / "__main__.py").is_file():
         raise PreflightError(f"--policy-pack {directory}: no __main__.py there (not a Python policy pack)")
     env = {**os.environ, "PULUMI_CONFIG": json.dumps(dict(spec.config)),
@@ -137,7 +145,8 @@ def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
     return PolicyPackProcess(directory=pack_dir, process=process, stderr=stderr)
 
 
-def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Path) -> int:
+def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Path,
+               output: collections.deque[str]) -> int:
     assert process.stdout is not None
     deadline = time.monotonic() + PORT_TIMEOUT_SECONDS
     line = b""
@@ -150,6 +159,8 @@ def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Pa
             break
     text = line.decode(errors="replace").strip()
     if text.isdigit():
+        # Keep reading: a policy's print() must never fill the pipe and block the pack.
+        threading.Thread(target=_drain, args=(process.stdout, output), daemon=True).start()
         return int(text)
     process.kill()
     process.wait()
@@ -157,6 +168,12 @@ def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Pa
     tail = "\n".join(stderr.read().decode(errors="replace").strip().splitlines()[-15:])
     raise PreflightError(f"policy pack {pack_dir} did not start (exit code {process.returncode}, "
                          f"stdout {text!r}):\n{tail}")
+
+
+def _drain(stdout: IO[bytes], sink: collections.deque[str]) -> None:
+    """Read the pack's stdout to its end, keeping the last lines for error messages."""
+    for line in iter(stdout.readline, b""):
+        sink.append(line.decode(errors="replace").rstrip("\n"))
 
 
 def describe_pack(pack: PolicyPackProcess, spec: ProgramSpec) -> analyzer_pb2.AnalyzerInfo:
@@ -183,9 +200,13 @@ def describe_pack(pack: PolicyPackProcess, spec: ProgramSpec) -> analyzer_pb2.An
     return info
 
 
-def reconcile_config(pack: PolicyPackProcess, info: analyzer_pb2.AnalyzerInfo,
-                     config_file: Path | None) -> dict[str, dict[str, Any]]:
-    """Each policy's final level and properties, as the CLI would send them in Configure."""
+STRICTER = "the CLI would accept this; preflight refuses it because"
+
+
+def reconcile_config(pack: PolicyPackProcess, info: analyzer_pb2.AnalyzerInfo, config_file: Path | None,
+                     cli_compatible: bool = False) -> dict[str, dict[str, Any]]:
+    """Each policy's final level and properties, as the CLI would send them in Configure. Like the
+    CLI, every error of every policy is collected ("<policy>: <error>") and all are reported."""
     config: dict[str, dict[str, Any]] = {}
     for meta in pack.policies.values():
         defaults = {key: spec["default"] for key, spec in meta.schema.items()
@@ -195,28 +216,39 @@ def reconcile_config(pack: PolicyPackProcess, info: analyzer_pb2.AnalyzerInfo,
         if name in config:
             config[name]["enforcementLevel"] = LEVELS[initial.enforcementLevel]
             config[name]["properties"].update(json_format.MessageToDict(initial.properties))
+    errors: list[str] = []
     if config_file is not None:
-        _apply_config_file(pack, config, config_file)
+        errors += _apply_config_file(pack, config, config_file, cli_compatible)
     for name, entry in config.items():
         meta = pack.policies[name]
-        where = str(config_file) if config_file else f"policy pack {pack.name}"
         if CONTRACT_TAG in meta.tags and entry["enforcementLevel"] != "mandatory":
-            raise PreflightError(f"{where}: {name} is a contract rule and must stay mandatory "
-                                 f"(the config makes it {entry['enforcementLevel']})")
+            errors.append(f"{name} is a contract rule and must stay mandatory "
+                          f"(the config makes it {entry['enforcementLevel']})")
         if CONTRACT_TAG in meta.tags and "exceptions" in entry["properties"]:
-            raise PreflightError(f"{where}: {name} is a contract rule and accepts no exceptions")
-        schema = {"type": "object", "properties": dict(meta.schema), "required": list(meta.required),
-                  "additionalProperties": False}
-        try:
-            jsonschema.validate(entry["properties"], schema)
-        except jsonschema.ValidationError as error:
+            errors.append(f"{name} is a contract rule and accepts no exceptions")
+        # The CLI's schema: type, properties, required (undeclared properties pass).
+        schema = {"type": "object", "properties": dict(meta.schema), "required": list(meta.required)}
+        validator = jsonschema.Draft7Validator(schema)
+        for error in sorted(validator.iter_errors(entry["properties"]), key=lambda e: list(e.absolute_path)):
             path = ".".join(str(p) for p in error.absolute_path)
-            raise PreflightError(f"{where}: {name}{'.' + path if path else ''}: {error.message}") from None
+            errors.append(f"{name}: {path + ': ' if path else ''}{error.message}")
+        undeclared = sorted(set(entry["properties"]) - set(meta.schema))
+        if undeclared and not cli_compatible:
+            errors.append(f"{name}: {', '.join(map(repr, undeclared))} not declared by the rule's schema "
+                          f"({STRICTER} an undeclared property is most likely a typo that the rule "
+                          f"ignores; declared: {', '.join(sorted(meta.schema)) or 'none'})")
+    if errors:
+        where = str(config_file) if config_file else f"policy pack {pack.name}"
+        raise PreflightError(f"{where}: policy config of pack {pack.name} is invalid:\n"
+                             + "\n".join(f"  - {error}" for error in errors))
     pack.config = config
     return config
 
 
-def _apply_config_file(pack: PolicyPackProcess, config: dict[str, dict[str, Any]], path: Path) -> None:
+def _apply_config_file(pack: PolicyPackProcess, config: dict[str, dict[str, Any]], path: Path,
+                       cli_compatible: bool) -> list[str]:
+    """Apply the file; returns the config errors found (policies the pack does not have)."""
+    errors = []
     try:
         document = json.loads(path.read_text())
     except OSError as error:
@@ -228,15 +260,20 @@ def _apply_config_file(pack: PolicyPackProcess, config: dict[str, dict[str, Any]
     entries = sorted(document.items(), key=lambda item: item[0] != "all")  # `all` applies first
     for name, value in entries:
         targets = list(config) if name == "all" else [name]
-        if name != "all" and name not in config:
-            raise PreflightError(f"{path}: {name!r} is not a policy of pack {pack.name} "
-                                 f"(policies: {', '.join(sorted(config))})")
         level, properties = _split_entry(path, name, value)
+        if name != "all" and name not in config:
+            # The CLI keeps such an entry and the pack never uses it.
+            if not cli_compatible:
+                errors.append(f"{name!r} is not a policy of pack {pack.name} ({STRICTER} a config for a "
+                              f"policy that does not exist configures nothing; policies: "
+                              f"{', '.join(sorted(config))})")
+            continue
         for target in targets:
             if level is not None:
                 config[target]["enforcementLevel"] = level
             if name != "all":
                 config[target]["properties"].update(properties)
+    return errors
 
 
 def _split_entry(path: Path, name: str, value: Any) -> tuple[str | None, dict[str, Any]]:
@@ -306,7 +343,7 @@ def analyze_stack(pack: PolicyPackProcess, inventory: Inventory) -> analyzer_pb2
             provider=_provider(resource, by_urn), parent=resource.parent,
             dependencies=list(resource.dependencies),
             propertyDependencies={key: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(urns))
-                                  for key, urns in resource.property_dependencies.items()})
+                                  for key, urns in resource.property_dependencies.items() if urns})
         for resource in inventory.resources
     ]
     response: analyzer_pb2.AnalyzeResponse = pack.call(
@@ -322,8 +359,10 @@ class PackSession:
     a worker thread configures the pack (waiting for it to boot) and sends `Analyze` for each
     resource as it is registered; `finish` adds `AnalyzeStack` once the inventory is complete."""
 
-    def __init__(self, pack: PolicyPackProcess, spec: ProgramSpec, config_file: Path | None) -> None:
+    def __init__(self, pack: PolicyPackProcess, spec: ProgramSpec, config_file: Path | None,
+                 cli_compatible: bool = False) -> None:
         self.pack = pack
+        self._cli_compatible = cli_compatible
         self._spec = spec
         self._config_file = config_file
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -340,7 +379,7 @@ class PackSession:
     def _work(self) -> None:
         try:
             info = describe_pack(self.pack, self._spec)
-            reconcile_config(self.pack, info, self._config_file)
+            reconcile_config(self.pack, info, self._config_file, cli_compatible=self._cli_compatible)
             configure(self.pack)
             pending = []
             while (resource := self._queue.get()) is not _END:
@@ -349,7 +388,8 @@ class PackSession:
                 pending.append((resource.urn, send_analyze(self.pack, resource, self._providers)))
             for urn, future in pending:
                 response = self.pack.result(f"Analyze of {urn}", future)
-                _collect(self.pack, response, urn, self._violations, self._not_applicable)
+                _collect(self.pack, response, urn, self._violations, self._not_applicable,
+                         cli_compatible=self._cli_compatible)
         except Exception as error:  # noqa: BLE001 - re-raised by finish(), in the caller's thread
             # A worker that dies must fail the run: an analysis that never happened is not a pass.
             self._error = error
@@ -359,7 +399,9 @@ class PackSession:
         self._worker.join()
         if self._error is not None:
             raise self._error
-        _collect(self.pack, analyze_stack(self.pack, inventory), "", self._violations, self._not_applicable)
+        stack_urn = next((r.urn for r in inventory.resources if r.type == STACK_TYPE), "")
+        _collect(self.pack, analyze_stack(self.pack, inventory), "", self._violations, self._not_applicable,
+                 stack_urn=stack_urn, cli_compatible=self._cli_compatible)
         violations = self._violations + unmatched_exceptions(self.pack, inventory)
         # Analysis follows registration, which is concurrent: sort so that reports are reproducible
         # (stably: a rule's messages about one resource keep the order the rule gave them).
@@ -369,16 +411,22 @@ class PackSession:
 
 
 def _collect(pack: PolicyPackProcess, response: Any, urn: str, violations: list[Violation],
-             not_applicable: list[NotApplicable]) -> None:
+             not_applicable: list[NotApplicable], *, stack_urn: str = "", cli_compatible: bool = False) -> None:
+    """Diagnostics as the CLI attributes them: a resource's to the analysed resource (whatever URN
+    the pack names), the stack's to the URN the pack names, else the root stack."""
     for diagnostic in response.diagnostics:
         level = LEVELS[diagnostic.enforcementLevel]
+        message = diagnostic.message
         configured = pack.config.get(diagnostic.policyName, {}).get("enforcementLevel", level)
-        if CANNOT_RUN_MARKER in diagnostic.message and diagnostic.message.startswith("can't run policy"):
+        if (not cli_compatible and CANNOT_RUN_MARKER in message and message.startswith("can't run policy")
+                and configured != level):
             # An unknown value is never a silent pass: the rule fails at its configured level.
             level = configured
+            message += (f"\n(the CLI would report this as {LEVELS[diagnostic.enforcementLevel]}; preflight "
+                        f"raises it to {level} because a rule that cannot see a value has not passed)")
         violations.append(Violation(policy_pack=diagnostic.policyPackName or pack.name,
                                     policy=diagnostic.policyName, enforcement_level=level,
-                                    urn=diagnostic.urn or urn, message=diagnostic.message))
+                                    urn=urn or diagnostic.urn or stack_urn, message=message))
     for entry in response.not_applicable:
         not_applicable.append(NotApplicable(policy_pack=pack.name, policy=entry.policy_name,
                                             urn=urn, reason=entry.reason))
@@ -398,9 +446,10 @@ def running_packs(directories: Sequence[str | Path], spec: ProgramSpec) -> Itera
 
 
 def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None], spec: ProgramSpec,
-         inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
+         inventory: Inventory, cli_compatible: bool = False) -> tuple[list[Violation], list[NotApplicable]]:
     """Judge a finished inventory with every pack (preflight itself streams while the program runs)."""
-    sessions = [PackSession(pack, spec, config_file) for pack, config_file in zip(packs, config_files, strict=True)]
+    sessions = [PackSession(pack, spec, config_file, cli_compatible)
+                for pack, config_file in zip(packs, config_files, strict=True)]
     for session in sessions:
         for resource in inventory.resources:
             session.submit(resource)
