@@ -126,6 +126,12 @@ def pack_python(directory: Path) -> str:
     return sys.executable
 
 
+# `python -m pulumi.policy`, plus logging to stderr: grpc logs a policy's exception (type and
+# traceback) but its logger has only a NullHandler, so without this the traceback is lost.
+_BOOT = ("import logging, runpy; logging.basicConfig(format='%(message)s'); "
+         "runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)")
+
+
 def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
     pack_dir = Path(directory).resolve()
     if not (pack_dir / "PulumiPolicy.yaml").is_file():
@@ -140,7 +146,7 @@ def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
            "PULUMI_ORGANIZATION": "organization"}
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by PolicyPackProcess.stop
     process = subprocess.Popen(
-        [pack_python(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", "."],
+        [pack_python(pack_dir), "-u", "-c", _BOOT, "127.0.0.1:0", "."],
         cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
     return PolicyPackProcess(directory=pack_dir, process=process, stderr=stderr)
 
@@ -290,9 +296,9 @@ def _split_entry(path: Path, name: str, value: Any) -> tuple[str | None, dict[st
     return level, properties
 
 
-def configure(pack: PolicyPackProcess) -> None:
+def configure(pack: PolicyPackProcess, config: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     policy_config = {}
-    for name, entry in pack.config.items():
+    for name, entry in (pack.config if config is None else config).items():
         properties = struct_pb2.Struct()
         properties.update(entry["properties"])
         policy_config[name] = analyzer_pb2.PolicyConfig(
@@ -328,9 +334,29 @@ def _provider(resource: ResourceRecord, by_urn: Mapping[str, ResourceRecord]
 def send_analyze(pack: PolicyPackProcess, resource: ResourceRecord, providers: Mapping[str, ResourceRecord]) -> Any:
     """Send `Analyze` on the resource's inputs, with its provider, as the CLI does per step;
     returns the pending call, so that requests do not wait on each other's answers."""
-    return pack.stub.Analyze.future(analyzer_pb2.AnalyzeRequest(
+    return pack.stub.Analyze.future(_analyze_request(resource, providers), timeout=CALL_TIMEOUT_SECONDS)
+
+
+def _analyze_request(resource: ResourceRecord, providers: Mapping[str, ResourceRecord]) -> Any:
+    return analyzer_pb2.AnalyzeRequest(
         type=resource.type, properties=_struct(resource.wire_inputs), urn=resource.urn, name=resource.name,
-        options=_options(resource), provider=_provider(resource, providers)), timeout=CALL_TIMEOUT_SECONDS)
+        options=_options(resource), provider=_provider(resource, providers))
+
+
+def failing_policy(pack: PolicyPackProcess, request: Any) -> str | None:
+    """The policy whose exception failed an `Analyze`: the pack's error does not name it, so each
+    enabled policy is run alone on the same request. The pack is left so configured (the run has
+    failed anyway)."""
+    enabled = [name for name, entry in sorted(pack.config.items()) if entry["enforcementLevel"] != "disabled"]
+    for name in enabled:
+        alone = {other: {**entry, "enforcementLevel": entry["enforcementLevel"] if other == name else "disabled"}
+                 for other, entry in pack.config.items()}
+        configure(pack, alone)
+        try:
+            pack.stub.Analyze(request, timeout=CALL_TIMEOUT_SECONDS)
+        except grpc.RpcError:
+            return name
+    return None
 
 
 def analyze_stack(pack: PolicyPackProcess, inventory: Inventory) -> analyzer_pb2.AnalyzeResponse:
@@ -367,6 +393,7 @@ class PackSession:
         self._config_file = config_file
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._providers: dict[str, ResourceRecord] = {}
+        self._submitted: list[ResourceRecord] = []
         self._violations: list[Violation] = []
         self._not_applicable: list[NotApplicable] = []
         self._error: Exception | None = None
@@ -385,9 +412,19 @@ class PackSession:
             while (resource := self._queue.get()) is not _END:
                 if resource.is_provider:
                     self._providers[resource.urn] = resource
+                self._submitted.append(resource)
                 pending.append((resource.urn, send_analyze(self.pack, resource, self._providers)))
             for urn, future in pending:
-                response = self.pack.result(f"Analyze of {urn}", future)
+                try:
+                    response = self.pack.result(f"Analyze of {urn}", future)
+                except PreflightError as error:
+                    resource = next(r for r in self._submitted if r.urn == urn)
+                    culprit = failing_policy(self.pack, _analyze_request(resource, self._providers))
+                    if culprit is None:
+                        raise
+                    where = f"during Analyze of {urn}"
+                    raise PreflightError(str(error).replace(where, f"{where} (policy {culprit!r} raised)", 1)
+                                         ) from None
                 _collect(self.pack, response, urn, self._violations, self._not_applicable,
                          cli_compatible=self._cli_compatible)
         except Exception as error:  # noqa: BLE001 - re-raised by finish(), in the caller's thread

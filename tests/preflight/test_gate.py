@@ -167,7 +167,9 @@ def test_a_rule_that_crashes_during_analysis_is_a_clear_error(write_program: Wri
     report = preflight(write_program(PROGRAM), "dev", [buggy])
     assert report.exit_code == 2 and report.error is not None
     assert report.error.startswith(f"policy pack {buggy} failed during Analyze of urn:pulumi:dev::demo::")
-    assert "aws:sqs/queue:Queue::q" in report.error and "rule bug" in report.error
+    assert "aws:sqs/queue:Queue::q (policy 'buggy-rule' raised): " in report.error
+    # The exception's type and traceback, down to the rule's own line.
+    assert "RuntimeError: rule bug" in report.error and "in validate\n" in report.error
 
 
 def test_an_unreadable_policy_config_is_a_clear_error(write_program: WriteProgram, tmp_path: Path) -> None:
