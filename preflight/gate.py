@@ -1,8 +1,9 @@
 """The policy gate: run real CrossGuard packs over their analyzer gRPC protocol, as the CLI does.
 
 Each pack is started like `pulumi-analyzer-policy-python` starts it (its directory as cwd,
-`python -u -m pulumi.policy <engine> .`, PULUMI_CONFIG/PROJECT/STACK/DRY_RUN set, the port read
-from stdout). The policy config is reconciled here, like the CLI does (schema defaults, the pack's
+`python -u -m pulumi.policy <engine> .` with its logging sent to stderr, PULUMI_CONFIG/PROJECT/
+STACK/DRY_RUN set, the port read from stdout, then stdout read to its end). The policy config
+is reconciled here, like the CLI does (schema defaults, the pack's
 initial config, then the config file: `all` first, then per policy; then JSON-schema validation),
 because the Python server does none of it and would treat a policy sent without a level as
 advisory. Then `Analyze` per resource (inputs), `AnalyzeStack` once (outputs, parents,
@@ -33,6 +34,7 @@ import jsonschema
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from .engine import _package_version
 from .model import STACK_TYPE, Inventory, NotApplicable, PreflightError, ResourceRecord, Violation
 from .project import ProgramSpec, read_yaml
 
@@ -311,6 +313,20 @@ def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
     return json_format.ParseDict(dict(value), struct_pb2.Struct())
 
 
+def _parent(resource: ResourceRecord) -> str:
+    # The CLI registers default providers itself, without a parent.
+    return "" if resource.options.get("default") else resource.parent
+
+
+def _inputs(resource: ResourceRecord) -> Mapping[str, Any]:
+    """Wire inputs as the CLI holds them: a provider's carry its plugin `version`, which the
+    CLI adds from the SDK's registration (preflight's recording has no such field)."""
+    if not resource.is_provider or "version" in resource.wire_inputs:
+        return resource.wire_inputs
+    version = _package_version(resource.package)
+    return {**resource.wire_inputs, "version": version} if version else resource.wire_inputs
+
+
 def _options(resource: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
     options = resource.options
     return analyzer_pb2.AnalyzerResourceOptions(
@@ -318,7 +334,7 @@ def _options(resource: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
         deleteBeforeReplace=bool(options.get("deleteBeforeReplace")),
         deleteBeforeReplaceDefined="deleteBeforeReplace" in options,
         additionalSecretOutputs=list(options.get("additionalSecretOutputs", [])),
-        parent=resource.parent)
+        parent=_parent(resource))
 
 
 def _provider(resource: ResourceRecord, by_urn: Mapping[str, ResourceRecord]
@@ -327,7 +343,7 @@ def _provider(resource: ResourceRecord, by_urn: Mapping[str, ResourceRecord]
     if provider is None:
         return None
     return analyzer_pb2.AnalyzerProviderResource(
-        type=provider.type, properties=_struct(provider.wire_inputs), urn=provider.urn,
+        type=provider.type, properties=_struct(_inputs(provider)), urn=provider.urn,
         name=provider.name)
 
 
@@ -339,7 +355,7 @@ def send_analyze(pack: PolicyPackProcess, resource: ResourceRecord, providers: M
 
 def _analyze_request(resource: ResourceRecord, providers: Mapping[str, ResourceRecord]) -> Any:
     return analyzer_pb2.AnalyzeRequest(
-        type=resource.type, properties=_struct(resource.wire_inputs), urn=resource.urn, name=resource.name,
+        type=resource.type, properties=_struct(_inputs(resource)), urn=resource.urn, name=resource.name,
         options=_options(resource), provider=_provider(resource, providers))
 
 
@@ -364,9 +380,9 @@ def analyze_stack(pack: PolicyPackProcess, inventory: Inventory) -> analyzer_pb2
     by_urn = inventory.by_urn()
     resources = [
         analyzer_pb2.AnalyzerResource(
-            type=resource.type, properties=_struct(resource.wire_outputs or resource.wire_inputs),
+            type=resource.type, properties=_struct(resource.wire_outputs or _inputs(resource)),
             urn=resource.urn, name=resource.name, options=_options(resource),
-            provider=_provider(resource, by_urn), parent=resource.parent,
+            provider=_provider(resource, by_urn), parent=_parent(resource),
             dependencies=list(resource.dependencies),
             propertyDependencies={key: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(urns))
                                   for key, urns in resource.property_dependencies.items() if urns})

@@ -330,3 +330,34 @@ def test_a_directory_without_pulumipolicy_yaml_is_refused(write_program: WritePr
     assert report.exit_code == 2
     assert report.error is not None and report.error.startswith(
         f"--policy-pack {pack}: no PulumiPolicy.yaml there (a policy pack directory holds PulumiPolicy.yaml")
+
+
+PROVIDER_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy, StackValidationPolicy
+
+def on_provider(args, report_violation):
+    if args.resource_type == "pulumi:providers:aws":
+        report_violation(f"{args.name} version={args.props.get('version')}")
+
+def on_stack(args, report_violation):
+    for r in args.resources:
+        if r.resource_type == "pulumi:providers:aws":
+            report_violation(f"{r.name} parent={r.parent.name if r.parent else None}")
+
+PolicyPack(name="providers", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="provider-inputs", description="d", validate=on_provider),
+    StackValidationPolicy(name="provider-parents", description="d", validate=on_stack)])
+"""
+
+
+def test_providers_are_seen_as_the_cli_registers_them(write_program: WriteProgram, tmp_path: Path) -> None:
+    from importlib import metadata
+
+    version = metadata.version("pulumi_aws")
+    default = f"default_{version.replace('.', '_')}"
+    program = write_program(PROGRAM + '\naws.sqs.Queue("plain", tags={"pillar": "aws", "service": "t"})\n')
+    report = preflight(program, "dev", [make_pack(tmp_path / "providers", PROVIDER_PACK)])
+    details = sorted(v.detail for v in report.violations)
+    # The explicit provider carries the plugin version; the default provider has no parent.
+    assert details == sorted([f"pinned version={version}", f"{default} version={version}",
+                              "pinned parent=demo-dev", f"{default} parent=None"])
