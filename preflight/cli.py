@@ -34,15 +34,29 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="a JSON report of the same stack from the base branch, for --markdown")
     parser.add_argument("--markdown", metavar="FILE",
                         help="write the change review against --base here (Markdown, for a PR comment)")
+    parser.add_argument("--stack-tag", action="append", default=[], metavar="KEY=VALUE", type=_stack_tag,
+                        help="a stack tag the packs see (as `pulumi stack tag set`); may be repeated")
+    parser.add_argument("--cli-compatible", action="store_true",
+                        help="drop preflight's deliberate strictness (unknown values raised to the rule's "
+                             "level, undeclared config properties, configs of unknown policies) to "
+                             "compare with the CLI exactly")
     args = parser.parse_args(argv)
     if bool(args.base) != bool(args.markdown):
         parser.error("--base and --markdown go together (the review compares this run with the base report)")
     return args
 
 
+def _stack_tag(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE (a tag name, `=`, its value)")
+    return key, value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config)
+    report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config,
+                       cli_compatible=args.cli_compatible, stack_tags=dict(args.stack_tag))
     print(report_console.render(report))
     estimate = None
     if (args.cost or args.usage) and report.inventory is not None and report.error is None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .engine import run_program
@@ -29,16 +30,20 @@ def pack_configs(packs: Sequence[Path], configs: Sequence[Path], stack: str) -> 
 
 def preflight(cwd: str | Path = ".", stack: str = "dev",
               policy_packs: Sequence[str | Path] = (),
-              policy_pack_configs: Sequence[str | Path] = ()) -> Report:
+              policy_pack_configs: Sequence[str | Path] = (), *, cli_compatible: bool = False,
+              stack_tags: Mapping[str, str] | None = None) -> Report:
     started = time.perf_counter()
     project = "?"
     try:
         spec = load_program(cwd, stack)
+        if stack_tags:
+            spec = replace(spec, stack_tags={**spec.stack_tags, **stack_tags})
         project = spec.project
         packs = [Path(p) for p in policy_packs] or [DEFAULT_POLICY_PACK]
         configs = pack_configs(packs, [Path(c) for c in policy_pack_configs], stack)
         with running_packs(packs, spec) as processes:
-            sessions = [PackSession(pack, spec, config) for pack, config in zip(processes, configs, strict=True)]
+            sessions = [PackSession(pack, spec, config, cli_compatible)
+                        for pack, config in zip(processes, configs, strict=True)]
 
             def analyze(resource: ResourceRecord) -> None:
                 for session in sessions:

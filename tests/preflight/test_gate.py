@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import textwrap
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from preflight.cli import parse_args
 from preflight.engine import run_program
-from preflight.gate import PolicyPackProcess, describe_pack, gate, reconcile_config, running_packs
+from preflight.gate import STRICTER, PolicyPackProcess, describe_pack, gate, reconcile_config, running_packs
 from preflight.model import PreflightError
 from preflight.project import load_program
 from preflight.runner import DEFAULT_POLICY_PACK, preflight
@@ -86,6 +88,7 @@ def test_a_pack_that_crashes_on_start_is_a_clear_error(write_program: WriteProgr
 def test_a_directory_that_is_no_pack_is_refused(write_program: WriteProgram, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
+    (empty / "PulumiPolicy.yaml").write_text("runtime: python\n")
     report = preflight(write_program(PROGRAM), "dev", [empty])
     assert report.error == f"--policy-pack {empty}: no __main__.py there (not a Python policy pack)"
 
@@ -100,7 +103,7 @@ def test_a_directory_that_is_no_pack_is_refused(write_program: WriteProgram, tmp
     ({"hv-aws-require-cost-tags": {"exceptions": []}},
      "hv-aws-require-cost-tags is a contract rule and accepts no exceptions"),
     ({"hv-aws-pin-region": "sometimes"}, "enforcement level 'sometimes' is not one of"),
-    ({"hv-aws-pin-region": {"color": "red"}}, "hv-aws-pin-region: Additional properties are not allowed"),
+    ({"hv-aws-pin-region": {"color": "red"}}, "hv-aws-pin-region: 'color' not declared by the rule's schema"),
 ])
 def test_bad_policy_config_is_refused(policy_pack: PolicyPackProcess, write_program: WriteProgram,
                                       tmp_path: Path, document: object, expected: str) -> None:
@@ -164,7 +167,9 @@ def test_a_rule_that_crashes_during_analysis_is_a_clear_error(write_program: Wri
     report = preflight(write_program(PROGRAM), "dev", [buggy])
     assert report.exit_code == 2 and report.error is not None
     assert report.error.startswith(f"policy pack {buggy} failed during Analyze of urn:pulumi:dev::demo::")
-    assert "aws:sqs/queue:Queue::q" in report.error and "rule bug" in report.error
+    assert "aws:sqs/queue:Queue::q (policy 'buggy-rule' raised): " in report.error
+    # The exception's type and traceback, down to the rule's own line.
+    assert "RuntimeError: rule bug" in report.error and "in validate\n" in report.error
 
 
 def test_an_unreadable_policy_config_is_a_clear_error(write_program: WriteProgram, tmp_path: Path) -> None:
@@ -192,3 +197,167 @@ def test_an_analysis_that_dies_never_passes(write_program: WriteProgram, monkeyp
     inventory = run_program(spec)
     with running_packs([DEFAULT_POLICY_PACK], spec) as packs, pytest.raises(RuntimeError, match="configure broke"):
         gate(packs, [None], spec, inventory)
+
+
+# What `pulumi preview --policy-pack` reports (pulumi/pulumi's analyzer plugin, config
+# reconciliation and step generator), and where preflight is deliberately stricter.
+
+URN_PACK = """
+from pulumi_policy import (EnforcementLevel, PolicyPack, ResourceValidationPolicy,
+                           StackValidationPolicy)
+
+def on_queue(args, report_violation):
+    if args.resource_type == "aws:sqs/queue:Queue":
+        report_violation("queue", "urn:pulumi:dev::demo::some:other:Thing::elsewhere")
+
+def on_stack(args, report_violation):
+    report_violation("stack-wide")
+    deps = {r.name: sorted(r.property_dependencies) for r in args.resources if r.name in ("q", "qp")}
+    report_violation(f"deps={deps} tags={dict(sorted(args.stack_tags.items()))}")
+
+PolicyPack(name="urns", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="resource-rule", description="d", validate=on_queue),
+    StackValidationPolicy(name="stack-rule", description="d", validate=on_stack)])
+"""
+
+
+def test_violations_carry_the_urns_the_cli_reports(write_program: WriteProgram, tmp_path: Path) -> None:
+    report = preflight(write_program(PROGRAM), "dev", [make_pack(tmp_path / "urns", URN_PACK)])
+    assert report.error is None
+    by_message = {v.detail: v.urn for v in report.violations}
+    # A resource rule's violation is the analysed resource's, whatever URN the rule names.
+    assert by_message["queue"].endswith("aws:sqs/queue:Queue::q")
+    # A stack rule's violation without a URN is the root stack's.
+    assert by_message["stack-wide"] == "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev"
+
+
+def test_empty_property_dependencies_are_omitted_and_stack_tags_sent(write_program: WriteProgram,
+                                                                      tmp_path: Path) -> None:
+    report = preflight(write_program(PROGRAM), "dev", [make_pack(tmp_path / "urns", URN_PACK)],
+                       stack_tags={"team": "platform", "cost-centre": "42"})
+    (message,) = [v.detail for v in report.violations if v.detail.startswith("deps=")]
+    # The SDK registers every input; only `queueUrl` depends on another resource.
+    assert message == "deps={'q': [], 'qp': ['queueUrl']} tags={'cost-centre': '42', 'team': 'platform'}"
+
+
+def test_stack_tags_are_parsed_as_key_value(capsys: pytest.CaptureFixture[str]) -> None:
+    assert dict(parse_args(["--stack-tag", "a=b=c", "--stack-tag", "x="]).stack_tag) == {"a": "b=c", "x": ""}
+    with pytest.raises(SystemExit):
+        parse_args(["--stack-tag", "novalue"])
+    assert "'novalue': expected KEY=VALUE" in capsys.readouterr().err
+
+
+CONFIG_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyConfigSchema, PolicyPack, ResourceValidationPolicy
+
+def noop(args, report_violation):
+    pass
+
+schema = PolicyConfigSchema(properties={"size": {"type": "integer"}, "name": {"type": "string"}},
+                            required=["size"])
+PolicyPack(name="configured", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="first", description="d", validate=noop, config_schema=schema),
+    ResourceValidationPolicy(name="second", description="d", validate=noop, config_schema=schema)])
+"""
+
+
+def test_every_config_error_of_every_policy_is_reported(write_program: WriteProgram, tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "configured", CONFIG_PACK)
+    config = write_config(tmp_path / "policy.json", {"first": {"size": "big", "name": 3}, "second": {}})
+    report = preflight(write_program(PROGRAM), "dev", [pack], [config])
+    assert report.exit_code == 2 and report.error is not None
+    assert report.error.splitlines() == [
+        f"{config}: policy config of pack configured is invalid:",
+        "  - first: name: 3 is not of type 'string'",
+        "  - first: size: 'big' is not of type 'integer'",
+        "  - second: 'size' is a required property"]
+
+
+def test_preflight_says_where_it_is_stricter_and_cli_compatible_drops_it(write_program: WriteProgram,
+                                                                         tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "configured", CONFIG_PACK)
+    config = write_config(tmp_path / "policy.json", {"first": {"size": 1, "colour": "red"},
+                                                     "second": {"size": 2}, "third": "mandatory"})
+    program = write_program(PROGRAM)
+    strict = preflight(program, "dev", [pack], [config])
+    assert strict.error is not None
+    assert f"first: 'colour' not declared by the rule's schema ({STRICTER} an undeclared" in strict.error
+    assert f"'third' is not a policy of pack configured ({STRICTER} a config" in strict.error
+    compatible = preflight(program, "dev", [pack], [config], cli_compatible=True)
+    assert compatible.error is None and compatible.passed
+
+
+def test_cannot_run_during_preview_is_raised_only_outside_cli_compatible(write_program: WriteProgram) -> None:
+    spec = load_program(write_program(PROGRAM), "dev")
+    inventory = run_program(spec)
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    resources = tuple(replace(r, wire_inputs={**r.wire_inputs, "region": unknown}) if r.name == "pinned"
+                      else r for r in inventory.resources)
+    levels = {}
+    for compatible in (False, True):
+        with running_packs([DEFAULT_POLICY_PACK], spec) as packs:
+            violations, _ = gate(packs, [None], spec, replace(inventory, resources=resources),
+                                 cli_compatible=compatible)
+        (violation,) = [v for v in violations if v.policy == "hv-aws-pin-region"]
+        levels[compatible] = (violation.enforcement_level, "the CLI would report this as advisory"
+                              in violation.message)
+    assert levels == {False: ("mandatory", True), True: ("advisory", False)}
+
+
+PRINTING_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+def chatty(args, report_violation):
+    print("x" * 100_000)
+
+PolicyPack(name="chatty", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="chatty-rule", description="Prints a lot", validate=chatty)])
+"""
+
+
+def test_a_policy_that_prints_does_not_block_the_pack(write_program: WriteProgram, tmp_path: Path) -> None:
+    started = time.monotonic()
+    report = preflight(write_program(PROGRAM), "dev", [make_pack(tmp_path / "chatty", PRINTING_PACK)])
+    assert report.error is None and report.passed
+    assert time.monotonic() - started < 30  # a blocked pack only fails at the 60 s call deadline
+
+
+def test_a_directory_without_pulumipolicy_yaml_is_refused(write_program: WriteProgram, tmp_path: Path) -> None:
+    pack = tmp_path / "nosettings"
+    pack.mkdir()
+    (pack / "__main__.py").write_text("raise SystemExit('must not run')\n")
+    report = preflight(write_program(PROGRAM), "dev", [pack])
+    assert report.exit_code == 2
+    assert report.error is not None and report.error.startswith(
+        f"--policy-pack {pack}: no PulumiPolicy.yaml there (a policy pack directory holds PulumiPolicy.yaml")
+
+
+PROVIDER_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy, StackValidationPolicy
+
+def on_provider(args, report_violation):
+    if args.resource_type == "pulumi:providers:aws":
+        report_violation(f"{args.name} version={args.props.get('version')}")
+
+def on_stack(args, report_violation):
+    for r in args.resources:
+        if r.resource_type == "pulumi:providers:aws":
+            report_violation(f"{r.name} parent={r.parent.name if r.parent else None}")
+
+PolicyPack(name="providers", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="provider-inputs", description="d", validate=on_provider),
+    StackValidationPolicy(name="provider-parents", description="d", validate=on_stack)])
+"""
+
+
+def test_providers_are_seen_as_the_cli_registers_them(write_program: WriteProgram, tmp_path: Path) -> None:
+    from importlib import metadata
+
+    version = metadata.version("pulumi_aws")
+    default = f"default_{version.replace('.', '_')}"
+    program = write_program(PROGRAM + '\naws.sqs.Queue("plain", tags={"pillar": "aws", "service": "t"})\n')
+    report = preflight(program, "dev", [make_pack(tmp_path / "providers", PROVIDER_PACK)])
+    details = sorted(v.detail for v in report.violations)
+    # The explicit provider carries the plugin version; the default provider has no parent.
+    assert details == sorted([f"pinned version={version}", f"{default} version={version}",
+                              "pinned parent=demo-dev", f"{default} parent=None"])
