@@ -290,7 +290,9 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
         raise PreflightError(monitor.failures[0])
     return Inventory(project=spec.project, stack=spec.stack,
                      resources=tuple(sorted(monitor.records.values(), key=_inventory_order)),
-                     stack_outputs=monitor.stack_outputs)
+                     stack_outputs=monitor.stack_outputs,
+                     synthesized={"outputs": dict(sorted(monitor.aws_mocks.synthesized_outputs.items())),
+                                  "invokes": sorted(monitor.aws_mocks.synthesized_invokes)})
 
 
 def _inventory_order(record: ResourceRecord) -> tuple[int, str]:
