@@ -131,3 +131,43 @@ def test_synthesized_invoke_results_match_declared_types_over_a_sample_of_functi
         assert result is not None and set(result) == {w for w, _ in synthesize.declared_properties(cls)}
         wrong += _check(cls, result)
     assert not missing and not wrong
+
+
+REFERENCES = """
+import pulumi, pulumi_aws as aws
+role = aws.iam.Role("role", assume_role_policy='{"Version":"2012-10-17","Statement":[]}')
+aws.iam.RolePolicyAttachment("attach", role=role, policy_arn="arn:aws:iam::891377221201:policy/p")
+fn = aws.lambda_.Function("fn", role=role.arn, runtime="python3.12", handler="x.h",
+                          code=pulumi.AssetArchive({"x.py": pulumi.StringAsset("def h(e, c): pass")}))
+aws.lambda_.Permission("permit", function=fn, action="lambda:InvokeFunction",
+                       principal="s3.amazonaws.com")
+aws.s3.BucketObject("object", bucket="b", source=pulumi.FileAsset("data.txt"))
+"""
+
+
+def test_resource_references_go_as_ids_and_runs_are_identical(write_program: WriteProgram) -> None:
+    directory = write_program(REFERENCES, PINNED)
+    (directory / "data.txt").write_text("hello\n")
+    runs = [_run(directory) for _ in range(5)]
+    inventory = runs[0]
+    role, fn = inventory.named("role"), inventory.named("fn")
+    assert inventory.named("attach").inputs["role"] == role.id
+    assert inventory.named("permit").inputs["function"] == fn.id
+    assert all(json.dumps([r.to_json() for r in run.resources]) ==
+               json.dumps([r.to_json() for r in inventory.resources]) for run in runs[1:])
+
+
+def test_assets_and_archives_are_serialized_as_the_engine_does(write_program: WriteProgram) -> None:
+    directory = write_program(REFERENCES, PINNED)
+    (directory / "data.txt").write_text("hello\n")
+    inventory = _run(directory)
+    sig = "4dabf18193072939515e22adb298388d"
+    code = inventory.named("fn").outputs["code"]
+    assert code[sig] == "0def7320c3a5731c473e5ecbe6d01bc7"
+    member = code["assets"]["x.py"]
+    assert member["text"] == "def h(e, c): pass"
+    assert member["hash"] == "ee96199c128ff644b0c378cd8bbf1c40a4aa12ab6ab2690816554d24488659ba"
+    source = inventory.named("object").inputs["source"]
+    assert source[sig] == "c44067f5952c0a294b673a41bacd8c17" and source["path"] == "data.txt"
+    assert source["hash"] == "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+    json.dumps([r.to_json() for r in inventory.resources])  # the report can hold every value
