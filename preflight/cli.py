@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PreflightError as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except (TypeError, ValueError) as error:  # a value the report cannot hold: still a failed run
+        print(f"FAILED: cannot write the reports: {error}", file=sys.stderr)
+        return EXIT_FAILED
     return report.exit_code
 
 

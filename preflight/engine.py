@@ -9,6 +9,7 @@ so resources created inside `apply` are registered too).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from google.protobuf import json_format
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import MockResourceArgs, settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockEngine, MockMonitor, MockSettings
@@ -36,6 +37,9 @@ from .project import ProgramSpec
 
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 SIG_KEY = "4dabf18193072939515e22adb298388d"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
 SECRET_MASK = "[secret]"
 
 
@@ -126,7 +130,10 @@ class RecordingMonitor(MockMonitor):
         if request.custom and not provider and not request.type.startswith(PROVIDER_TYPE_PREFIX):
             provider = self._default_provider_ref(package)
 
-        inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
+        # A resource passed as an input goes on as the CLI sends it (its id, or a component's URN):
+        # rehydrating it into a Resource object here, off the program's event loop, fails or hangs.
+        wire_inputs = _without_references(json_format.MessageToDict(request.object))
+        inputs = pulumi.runtime.rpc.deserialize_properties(json_format.ParseDict(wire_inputs, struct_pb2.Struct()))
         resource_id, state = self.aws_mocks.answer(MockResourceArgs(
             typ=request.type, name=request.name, inputs=inputs, provider=provider,
             resource_id=request.importId, custom=request.custom), urn)
@@ -134,6 +141,7 @@ class RecordingMonitor(MockMonitor):
             resource_id, state = "", {}
         obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
         self._add(_record(request, urn, resource_id=resource_id, provider=provider, state=state,
+                          wire_inputs=wire_inputs,
                           wire_outputs=json_format.MessageToDict(obj_proto)))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
@@ -164,9 +172,10 @@ class RecordingMonitor(MockMonitor):
 
 
 def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = "",
-            state: Mapping[str, Any] | None = None,
+            state: Mapping[str, Any] | None = None, wire_inputs: Mapping[str, Any] | None = None,
             wire_outputs: Mapping[str, Any] | None = None) -> ResourceRecord:
-    wire_inputs = json_format.MessageToDict(request.object)
+    if wire_inputs is None:
+        wire_inputs = json_format.MessageToDict(request.object)
     property_dependencies = {key: tuple(sorted(value.urns)) for key, value in
                              sorted(request.propertyDependencies.items())}
     implied = {urn for urns in property_dependencies.values() for urn in urns}
@@ -188,10 +197,41 @@ def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = ""
     return ResourceRecord(
         urn=urn, id=resource_id, type=request.type, name=request.name, parent=request.parent,
         provider=provider, custom=bool(request.custom), remote=bool(request.remote),
-        inputs=_plain(wire_inputs), outputs=_plain(dict(state)) if state else {},
+        inputs=_plain(wire_inputs), outputs=_plain(dict(wire_outputs or {})) if state else {},
         options=options, dependencies=tuple(sorted(request.dependencies)),
         property_dependencies=property_dependencies, wire_inputs=wire_inputs,
         wire_outputs=wire_outputs or {})
+
+
+def _without_references(value: Any) -> Any:
+    """Wire values with every resource reference replaced by its id (a component's: its URN)."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == RESOURCE_SIG:
+            return value.get("id") or value.get("urn", "")
+        return {key: _without_references(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_references(item) for item in value]
+    return value
+
+
+def _asset(value: Mapping[str, Any]) -> dict[str, Any]:
+    """An asset or archive as the engine writes it to state: its signature, its source (path,
+    text, uri or members) and, for assets whose content is at hand, the SHA-256 of that content."""
+    result: dict[str, Any] = {SIG_KEY: value[SIG_KEY]}
+    for key in ("path", "text", "uri"):
+        if key in value:
+            result[key] = value[key]
+    if "assets" in value:
+        result["assets"] = {name: _plain(member) for name, member in sorted(value["assets"].items())}
+    content: bytes | None = None
+    if isinstance(value.get("text"), str):
+        content = value["text"].encode()
+    elif value[SIG_KEY] == ASSET_SIG and isinstance(value.get("path"), str):
+        with contextlib.suppress(OSError):
+            content = Path(value["path"]).read_bytes()
+    if content is not None:
+        result["hash"] = hashlib.sha256(content).hexdigest()
+    return result
 
 
 def _plain(value: Any) -> Any:
@@ -199,6 +239,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         if value.get(SIG_KEY) == SECRET_SIG:
             return SECRET_MASK
+        if value.get(SIG_KEY) in (ASSET_SIG, ARCHIVE_SIG):
+            return _asset(value)
         if SIG_KEY in value:
             return value.get("urn") or value.get("value") or value.get("path")
         return {key: _plain(item) for key, item in value.items()}
@@ -290,7 +332,9 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
         raise PreflightError(monitor.failures[0])
     return Inventory(project=spec.project, stack=spec.stack,
                      resources=tuple(sorted(monitor.records.values(), key=_inventory_order)),
-                     stack_outputs=monitor.stack_outputs)
+                     stack_outputs=monitor.stack_outputs,
+                     synthesized={"outputs": dict(sorted(monitor.aws_mocks.synthesized_outputs.items())),
+                                  "invokes": sorted(monitor.aws_mocks.synthesized_invokes)})
 
 
 def _inventory_order(record: ResourceRecord) -> tuple[int, str]:

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
+from . import synthesize
+
 DEFAULT_REGION = "us-east-2"
 DEFAULT_ACCOUNT = "891377221201"
 # Elastic Load Balancing's account per region, for ALB access-log bucket policies.
@@ -282,6 +284,10 @@ class AwsMocks(Mocks):
 
     def __init__(self, providers: ProviderDirectory) -> None:
         self._providers = providers
+        # What was assumed rather than answered by hand: URN -> synthesized output names, and
+        # the invoke tokens answered from the provider's declared result type.
+        self.synthesized_outputs: dict[str, tuple[str, ...]] = {}
+        self.synthesized_invokes: set[str] = set()
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         return self.answer(args, urn=f"{args.typ}::{args.name}")
@@ -308,6 +314,14 @@ class AwsMocks(Mocks):
             outputs.setdefault("name", ctx.physical_name)
         outputs.update(_OUTPUTS.get(args.typ, _generic_arn)(ctx, id_))
         outputs["id"] = outputs.get("id", id_)
+        if args.custom:
+            service = args.typ.split(":")[1].split("/")[0] if args.typ.count(":") == 2 else ""
+            scope = synthesize.Scope(seed=urn, service=service, kind=args.typ.rsplit(":", 1)[-1].lower(),
+                                     name=ctx.physical_name, region=region, account=account)
+            filled = synthesize.resource_outputs(args.typ, scope, outputs)
+            if filled:
+                outputs.update(filled)
+                self.synthesized_outputs[urn] = tuple(sorted(filled))
         if args.typ.startswith("aws:"):
             # What AWS reports: the resource's tags merged over the provider's default tags.
             outputs["tagsAll"] = {**self._providers.default_tags(args.provider),
@@ -317,11 +331,22 @@ class AwsMocks(Mocks):
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         region, account = self._providers.region_and_account(args.provider or None)
         answer = _INVOKES.get(args.token)
-        if answer is None:
+        if answer is not None:
+            return answer(args.args or {}, region, account), []
+        module = args.token.split(":")[1].split("/")[0] if args.token.count(":") == 2 else ""
+        function = args.token.rsplit(":", 1)[-1].removeprefix("get")
+        kind = function[:1].lower() + function[1:]
+        scope = synthesize.Scope(
+            seed=f"{args.token}|{json.dumps(args.args or {}, sort_keys=True, default=str)}",
+            service=module, kind=kind, name=kind or "result", region=region, account=account)
+        result = synthesize.invoke_result(args.token, scope, args.args or {})
+        if result is None:
             raise UnansweredInvokeError(
-                f"preflight has no answer for the invoke {args.token} (answered: "
-                f"{', '.join(sorted(_INVOKES))}); add one to preflight/mocks.py or avoid the call")
-        return answer(args.args or {}, region, account), []
+                f"preflight has no answer for the invoke {args.token}: no hand answer (answered: "
+                f"{', '.join(sorted(_INVOKES))}) and no declared result type in the installed "
+                "provider SDK; add one to preflight/mocks.py or avoid the call")
+        self.synthesized_invokes.add(args.token)
+        return result, []
 
 
 def _generic_arn(ctx: MockContext, id_: str) -> dict[str, Any]:

@@ -71,6 +71,9 @@ class Inventory:
     stack: str
     resources: tuple[ResourceRecord, ...]
     stack_outputs: Mapping[str, Any]
+    # Answers assumed from the provider's declared types rather than written by hand:
+    # {"outputs": {urn: [output names]}, "invokes": [tokens]}, for a reviewer to see.
+    synthesized: Mapping[str, Any] = field(default_factory=dict)
 
     def by_urn(self) -> dict[str, ResourceRecord]:
         return {resource.urn: resource for resource in self.resources}

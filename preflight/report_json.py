@@ -18,6 +18,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "error": report.error,
         "resources": [resource.to_json() for resource in resources],
         "stackOutputs": dict(report.inventory.stack_outputs) if resources and report.inventory else {},
+        "synthesized": dict(report.inventory.synthesized) if resources and report.inventory else {},
         "violations": [violation.to_json() for violation in report.violations],
         "timings": {name: round(seconds, 4) for name, seconds in report.timings.items()},
         "notApplicable": [{"policyPack": n.policy_pack, "policy": n.policy, "urn": n.urn,

@@ -114,15 +114,6 @@ def test_duplicate_urn_is_refused(write_program: WriteProgram) -> None:
         run(directory)
 
 
-def test_unanswered_invoke_is_an_error_naming_the_token(write_program: WriteProgram) -> None:
-    directory = write_program("""
-        import pulumi_aws as aws
-        aws.ec2.get_ami(most_recent=True, owners=["amazon"])
-    """, PINNED)
-    with pytest.raises(PreflightError, match=r"no answer for the invoke aws:ec2/getAmi:getAmi"):
-        run(directory)
-
-
 def test_invokes_are_answered_realistically(write_program: WriteProgram) -> None:
     inventory = run(write_program("""
         import pulumi, pulumi_aws as aws
