@@ -9,17 +9,16 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from .bedrock_config import US_PROFILE_DESTINATIONS
+from .context import StackContext
 from .grants import Grant, policy_document, service_trust_policy
-from .identity_config import US_PROFILE_DESTINATIONS
 
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
 
 
 @dataclass(frozen=True, kw_only=True)
 class BedrockAccessArgs:
-    name_prefix: str
-    region: str
-    account_id: str
+    context: StackContext
     inference_profiles: Sequence[str]
     invocation_logging: bool
     log_retention_days: int
@@ -34,7 +33,7 @@ def profile_arn(region: str, account_id: str, profile: str) -> str:
 def invoke_statements(args: BedrockAccessArgs) -> list[dict[str, Any]]:
     """InvokeModel* on the configured profiles, and on the Anthropic models behind them in each
     destination region — the latter only when the call comes through one of those profiles."""
-    profiles = [profile_arn(args.region, args.account_id, p) for p in args.inference_profiles]
+    profiles = [profile_arn(args.context.region, args.context.account_id, p) for p in args.inference_profiles]
     models = [f"arn:aws:bedrock:{region}::foundation-model/{profile.split('.', 1)[1]}"
               for profile in args.inference_profiles for region in args.destination_regions]
     return [
@@ -51,7 +50,7 @@ class BedrockAccess(pulumi.ComponentResource):
         super().__init__("hv:ai:BedrockAccess", name, None, opts)
         self.grant = Grant(name="bedrock", statements=invoke_statements(args),
                            environment={"BEDROCK_INFERENCE_PROFILE": args.inference_profiles[0],
-                                        "BEDROCK_REGION": args.region})
+                                        "BEDROCK_REGION": args.context.region})
         self.log_group = self._create_invocation_logging(name, args) if args.invocation_logging else None
         self.register_outputs({"inference_profiles": list(args.inference_profiles),
                                "invocation_log_group": self.log_group.name if self.log_group else None})
@@ -59,12 +58,12 @@ class BedrockAccess(pulumi.ComponentResource):
     def _create_invocation_logging(self, name: str, args: BedrockAccessArgs) -> aws.cloudwatch.LogGroup:
         child = pulumi.ResourceOptions(parent=self)
         log_group = aws.cloudwatch.LogGroup(
-            f"{name}-invocation-logs", name=f"/{args.name_prefix}/bedrock/invocations",
+            f"{name}-invocation-logs", name=f"/{args.context.name_prefix}/bedrock/invocations",
             retention_in_days=args.log_retention_days, tags=dict(args.tags), opts=child)
         role = aws.iam.Role(
-            f"{name}-invocation-logging-role", name=f"{args.name_prefix}-bedrock-logging",
-            assume_role_policy=service_trust_policy("bedrock.amazonaws.com", args.account_id,
-                                                    f"arn:aws:bedrock:{args.region}:{args.account_id}:*"),
+            f"{name}-invocation-logging-role", name=f"{args.context.name_prefix}-bedrock-logging",
+            assume_role_policy=service_trust_policy("bedrock.amazonaws.com", args.context.account_id,
+                                                    f"arn:aws:bedrock:{args.context.region}:{args.context.account_id}:*"),
             tags=dict(args.tags), opts=child)
         policy = aws.iam.RolePolicy(
             f"{name}-invocation-logging-policy", role=role.id,

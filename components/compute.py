@@ -11,8 +11,9 @@ import pulumi
 import pulumi_aws as aws
 
 from . import naming
+from .compute_config import HOST_RULE_OFFSET, ServiceConfig
+from .context import StackContext
 from .grants import Grant, policy_document, service_trust_policy
-from .service_config import HOST_RULE_OFFSET, ServiceConfig
 
 # ADOT collector: traces to X-Ray, metrics to CloudWatch (EMF), from OTLP on localhost:4317/4318.
 DEFAULT_OTEL_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3"
@@ -27,7 +28,7 @@ HTTPS_PORT = 443
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceClusterArgs:
-    name: str
+    context: StackContext
     container_insights: bool
     fargate_spot: bool
     tags: Mapping[str, str]
@@ -41,7 +42,7 @@ class ServiceCluster(pulumi.ComponentResource):
         super().__init__("hv:compute:ServiceCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster", name=args.name,
+            f"{name}-cluster", name=args.context.name_prefix,
             settings=[aws.ecs.ClusterSettingArgs(
                 name="containerInsights", value="enabled" if args.container_insights else "disabled")],
             tags=dict(args.tags), opts=child)
@@ -63,9 +64,7 @@ class ServiceCluster(pulumi.ComponentResource):
 @dataclass(frozen=True, kw_only=True)
 class FargateServiceArgs:
     service: ServiceConfig
-    name_prefix: str
-    region: str
-    account_id: str
+    context: StackContext
     fqdn: str
     cluster_name: pulumi.Input[str]
     cluster_arn: pulumi.Input[str]
@@ -76,7 +75,6 @@ class FargateServiceArgs:
     log_retention_days: int
     secret_recovery_days: int
     ecr_force_delete: bool
-    protect_secrets: bool
     # The stack's key for secrets: this service's secrets, and those its grants bring.
     secrets_key_arn: pulumi.Input[str]
     tags: Mapping[str, str]
@@ -106,12 +104,12 @@ class FargateService(pulumi.ComponentResource):
         self._name = name
         self._args = args
         self._service = args.service
-        self._physical = f"{args.name_prefix}-{args.service.name}"
+        self._physical = f"{args.context.name_prefix}-{args.service.name}"
         self._child = pulumi.ResourceOptions(parent=self)
 
         self.repository = self._create_repository()
         self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", name=f"/{args.name_prefix}/{self._service.name}",
+            f"{name}-logs", name=f"/{args.context.name_prefix}/{self._service.name}",
             retention_in_days=args.log_retention_days, tags=self._tags(), opts=self._child)
         self.secrets = self._create_secrets()
         self.execution_role = self._create_execution_role()
@@ -141,7 +139,7 @@ class FargateService(pulumi.ComponentResource):
 
     def _create_repository(self) -> aws.ecr.Repository:
         repository = aws.ecr.Repository(
-            f"{self._name}-repository", name=f"{self._args.name_prefix}/{self._service.image_repository}",
+            f"{self._name}-repository", name=f"{self._args.context.name_prefix}/{self._service.image_repository}",
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
             encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="AES256")],
@@ -163,14 +161,13 @@ class FargateService(pulumi.ComponentResource):
 
     def _create_secrets(self) -> dict[str, aws.secretsmanager.Secret]:
         """One secret per name the service lists; values are set out of band, never in code."""
-        protect = pulumi.ResourceOptions(parent=self, protect=self._args.protect_secrets)
         return {
             env: aws.secretsmanager.Secret(
                 f"{self._name}-secret-{secret}",
-                name=naming.secret_name(self._args.name_prefix, self._service.name, secret),
+                name=naming.secret_name(self._args.context.name_prefix, self._service.name, secret),
                 description=f"{secret} for {self._service.name} (value set out of band)",
                 kms_key_id=self._args.secrets_key_arn, recovery_window_in_days=self._args.secret_recovery_days,
-                tags=self._tags(), opts=protect)
+                tags=self._tags(), opts=self._child)
             for env, secret in sorted(self._service.secrets.items())
         }
 
@@ -186,7 +183,7 @@ class FargateService(pulumi.ComponentResource):
     def _role(self, role: str) -> aws.iam.Role:
         return aws.iam.Role(
             f"{self._name}-{role}-role", name=f"{self._physical}-{role}",
-            assume_role_policy=service_trust_policy("ecs-tasks.amazonaws.com", self._args.account_id),
+            assume_role_policy=service_trust_policy("ecs-tasks.amazonaws.com", self._args.context.account_id),
             tags=self._tags(), opts=self._child)
 
     def _create_execution_role(self) -> aws.iam.Role:
@@ -209,7 +206,7 @@ class FargateService(pulumi.ComponentResource):
                 {"Sid": "DecryptOwnSecrets", "Effect": "Allow", "Action": "kms:Decrypt",
                  "Resource": self._args.secrets_key_arn,
                  "Condition": {"StringEquals": {
-                     "kms:ViaService": f"secretsmanager.{self._args.region}.amazonaws.com"}}},
+                     "kms:ViaService": f"secretsmanager.{self._args.context.region}.amazonaws.com"}}},
             ]
         aws.iam.RolePolicy(f"{self._name}-execution-policy", role=role.id,
                            policy=policy_document(statements), opts=self._child)
@@ -230,7 +227,7 @@ class FargateService(pulumi.ComponentResource):
             {"Sid": "MetricLogs", "Effect": "Allow",
              "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
                         "logs:CreateLogGroup"],
-             "Resource": f"arn:aws:logs:{self._args.region}:{self._args.account_id}:log-group:"
+             "Resource": f"arn:aws:logs:{self._args.context.region}:{self._args.context.account_id}:log-group:"
                          "/aws/ecs/application/metrics:*"},
         ]
         if self._service.ecs_exec:
@@ -317,7 +314,7 @@ class FargateService(pulumi.ComponentResource):
     def _container_definitions(self) -> pulumi.Output[str]:
         service, args = self._service, self._args
         logging: dict[str, Any] = {"logDriver": "awslogs", "options": {
-            "awslogs-group": self.log_group.name, "awslogs-region": args.region}}
+            "awslogs-group": self.log_group.name, "awslogs-region": args.context.region}}
         environment: dict[str, pulumi.Input[str]] = {
             **service.environment,
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://localhost:4317",

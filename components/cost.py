@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from .context import StackContext
+
 COST_TAGS = ("pillar", "service", "environment")
 FORECAST_PERCENT, ACTUAL_PERCENT = 80, 100
 # The AWS services that publish cost alerts to the on-call topic.
@@ -22,8 +24,7 @@ BUDGETS_PRINCIPAL, ANOMALY_PRINCIPAL = "budgets.amazonaws.com", "costalerts.amaz
 
 @dataclass(frozen=True)
 class CostControlsArgs:
-    name_prefix: str
-    account_id: str
+    context: StackContext
     environment: str
     budgets: Mapping[str, int]
     pillars: Sequence[str]
@@ -48,12 +49,12 @@ class CostControls(pulumi.ComponentResource):
         self.anomaly_monitor: aws.costexplorer.AnomalyMonitor | None = None
         if args.create_account_controls:
             self.anomaly_monitor = aws.costexplorer.AnomalyMonitor(
-                f"{name}-anomaly-monitor", name=f"{args.name_prefix}-pillars", monitor_type="CUSTOM",
+                f"{name}-anomaly-monitor", name=f"{args.context.name_prefix}-pillars", monitor_type="CUSTOM",
                 monitor_specification=json.dumps({"Tags": {"Key": "pillar", "Values": list(args.pillars),
                                                            "MatchOptions": ["EQUALS"]}}),
                 tags=dict(args.tags), opts=child)
             aws.costexplorer.AnomalySubscription(
-                f"{name}-anomaly-subscription", name=f"{args.name_prefix}-pillars", frequency="IMMEDIATE",
+                f"{name}-anomaly-subscription", name=f"{args.context.name_prefix}-pillars", frequency="IMMEDIATE",
                 monitor_arn_lists=[self.anomaly_monitor.arn],
                 subscribers=[aws.costexplorer.AnomalySubscriptionSubscriberArgs(type="SNS", address=args.topic_arn)],
                 threshold_expression=aws.costexplorer.AnomalySubscriptionThresholdExpressionArgs(
@@ -64,7 +65,7 @@ class CostControls(pulumi.ComponentResource):
         self.register_outputs({"budgets": sorted(self.budgets)})
 
     def _topic_policy(self, topic_arn: str) -> str:
-        account = self._args.account_id
+        account = self._args.context.account_id
         def publish(sid: str, principal: str) -> dict[str, object]:
             return {"Sid": sid, "Effect": "Allow", "Principal": {"Service": principal}, "Action": "sns:Publish",
                     "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": account}}}
@@ -84,7 +85,7 @@ class CostControls(pulumi.ComponentResource):
                 comparison_operator="GREATER_THAN", notification_type=kind, threshold=percent,
                 threshold_type="PERCENTAGE", subscriber_sns_topic_arns=[args.topic_arn])
         return aws.budgets.Budget(
-            f"{self._name}-budget-{pillar}", name=f"{args.name_prefix}-{pillar}", budget_type="COST",
+            f"{self._name}-budget-{pillar}", name=f"{args.context.name_prefix}-{pillar}", budget_type="COST",
             limit_amount=f"{amount}.0", limit_unit="USD", time_unit="MONTHLY",
             filter_expression=aws.budgets.BudgetFilterExpressionArgs(ands=[
                 aws.budgets.BudgetFilterExpressionAndArgs(tags=aws.budgets.BudgetFilterExpressionAndTagsArgs(

@@ -16,10 +16,10 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from .data_config import DataConfig
+from .context import StackContext
+from .data_config import DYNAMODB_TABLES, DataConfig
 from .grants import Grant, service_trust_policy
 from .naming import secret_name
-from .service_config import DYNAMODB_TABLES
 
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
@@ -41,9 +41,7 @@ AUTH_TOKEN_LENGTH = 64
 @dataclass(frozen=True, kw_only=True)
 class DataEnginesArgs:
     config: DataConfig
-    name_prefix: str
-    region: str
-    account_id: str
+    context: StackContext
     vpc_id: pulumi.Input[str]
     isolated_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     multi_az: bool
@@ -53,7 +51,8 @@ class DataEnginesArgs:
     performance_insights: bool
     point_in_time_recovery: bool
     cache_snapshot_days: int
-    protect: bool
+    # Modifications now, not in the maintenance window (a queued one shows in every preview).
+    apply_immediately: bool
     # The stack's customer-managed key: database storage, its master secret, the AUTH token.
     key_arn: pulumi.Input[str]
     secret_recovery_days: int
@@ -70,12 +69,10 @@ class DataEngines(pulumi.ComponentResource):
         self._name = name
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
-        # Stateful resources are protected in prod: deleting them takes a deliberate unprotect.
-        self._stateful = pulumi.ResourceOptions(parent=self, protect=args.protect)
         # Physical names, known before deploy: what alarms and dashboards point at.
-        self.database_identifier = f"{args.name_prefix}-postgres"
-        self.table_names = {table: f"{args.name_prefix}-{table}" for table in args.tables}
-        self.cache_node_ids = {f"redis-{n:03d}": f"{args.name_prefix}-redis-{n:03d}"
+        self.database_identifier = f"{args.context.name_prefix}-postgres"
+        self.table_names = {table: f"{args.context.name_prefix}-{table}" for table in args.tables}
+        self.cache_node_ids = {f"redis-{n:03d}": f"{args.context.name_prefix}-redis-{n:03d}"
                                for n in range(1, self._cache_nodes() + 1)}
 
         self.postgres_security_group = self._engine_security_group("postgres")
@@ -104,7 +101,7 @@ class DataEngines(pulumi.ComponentResource):
         # No rules of its own (the provider removes AWS's default allow-all egress): each service
         # that `uses` the engine adds its ingress as a standalone rule.
         return aws.ec2.SecurityGroup(
-            f"{self._name}-{engine}-sg", name=f"{self._args.name_prefix}-{engine}", vpc_id=self._args.vpc_id,
+            f"{self._name}-{engine}-sg", name=f"{self._args.context.name_prefix}-{engine}", vpc_id=self._args.vpc_id,
             description=f"{engine}: only from the services that use it", tags=self._tags(engine),
             opts=self._child)
 
@@ -113,10 +110,10 @@ class DataEngines(pulumi.ComponentResource):
     def _create_postgres(self) -> aws.rds.Instance:
         args, config = self._args, self._args.config.postgres
         subnet_group = aws.rds.SubnetGroup(
-            f"{self._name}-postgres-subnets", name=f"{args.name_prefix}-postgres",
+            f"{self._name}-postgres-subnets", name=f"{args.context.name_prefix}-postgres",
             subnet_ids=args.isolated_subnet_ids, tags=self._tags("postgres"), opts=self._child)
         parameters = aws.rds.ParameterGroup(
-            f"{self._name}-postgres-parameters", name=f"{args.name_prefix}-{config.parameter_group_family}",
+            f"{self._name}-postgres-parameters", name=f"{args.context.name_prefix}-{config.parameter_group_family}",
             family=config.parameter_group_family, description="TLS only, slow queries logged",
             parameters=[
                 aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
@@ -150,15 +147,15 @@ class DataEngines(pulumi.ComponentResource):
             monitoring_interval=ENHANCED_MONITORING_SECONDS if monitoring_role else 0,
             monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
             # Minors follow AWS; a new major in config (16 → 17) is applied, not refused.
-            auto_minor_version_upgrade=True, allow_major_version_upgrade=True,
+            auto_minor_version_upgrade=True, allow_major_version_upgrade=True, apply_immediately=args.apply_immediately,
             ca_cert_identifier="rds-ca-rsa2048-g1",
             tags=self._tags("postgres"),
-            opts=pulumi.ResourceOptions.merge(self._stateful, pulumi.ResourceOptions(depends_on=log_groups)))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=log_groups))
 
     def _monitoring_role(self) -> aws.iam.Role:
         role = aws.iam.Role(
-            f"{self._name}-postgres-monitoring-role", name=f"{self._args.name_prefix}-rds-monitoring",
-            assume_role_policy=service_trust_policy("monitoring.rds.amazonaws.com", self._args.account_id),
+            f"{self._name}-postgres-monitoring-role", name=f"{self._args.context.name_prefix}-rds-monitoring",
+            assume_role_policy=service_trust_policy("monitoring.rds.amazonaws.com", self._args.context.account_id),
             tags=self._tags("postgres"), opts=self._child)
         aws.iam.RolePolicyAttachment(
             f"{self._name}-postgres-monitoring-policy", role=role.name,
@@ -177,7 +174,7 @@ class DataEngines(pulumi.ComponentResource):
             point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=args.point_in_time_recovery),
             deletion_protection_enabled=args.deletion_protection,
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True),
-            tags=self._tags("dynamodb"), opts=self._stateful)
+            tags=self._tags("dynamodb"), opts=self._child)
 
     # --- Redis ----------------------------------------------------------------------------------
 
@@ -186,23 +183,24 @@ class DataEngines(pulumi.ComponentResource):
         token = random.RandomPassword(f"{self._name}-redis-auth-token", length=AUTH_TOKEN_LENGTH,
                                       special=False, opts=self._child)
         secret = aws.secretsmanager.Secret(
-            f"{self._name}-redis-auth-secret", name=secret_name(args.name_prefix, "redis", "auth-token"),
+            f"{self._name}-redis-auth-secret", name=secret_name(args.context.name_prefix, "redis", "auth-token"),
             description="ElastiCache AUTH token (generated; rotate by replacing the random password)",
             kms_key_id=args.key_arn, recovery_window_in_days=args.secret_recovery_days, tags=self._tags("redis"),
-            opts=self._stateful)
+            opts=self._child)
         aws.secretsmanager.SecretVersion(f"{self._name}-redis-auth-secret-value", secret_id=secret.id,
                                          secret_string=token.result, opts=self._child)
         subnet_group = aws.elasticache.SubnetGroup(
-            f"{self._name}-redis-subnets", name=f"{args.name_prefix}-redis", subnet_ids=args.isolated_subnet_ids,
+            f"{self._name}-redis-subnets", name=f"{args.context.name_prefix}-redis",
+            subnet_ids=args.isolated_subnet_ids,
             tags=self._tags("redis"), opts=self._child)
         parameters = aws.elasticache.ParameterGroup(
-            f"{self._name}-redis-parameters", name=f"{args.name_prefix}-{config.parameter_group_family}",
+            f"{self._name}-redis-parameters", name=f"{args.context.name_prefix}-{config.parameter_group_family}",
             family=config.parameter_group_family, description="BullMQ needs noeviction",
             parameters=[aws.elasticache.ParameterGroupParameterArgs(name="maxmemory-policy", value="noeviction")],
             tags=self._tags("redis"), opts=self._child)
         group = aws.elasticache.ReplicationGroup(
-            f"{self._name}-redis", replication_group_id=f"{args.name_prefix}-redis",
-            description=f"{args.name_prefix} cache, sessions, pub/sub and queues", engine=config.engine,
+            f"{self._name}-redis", replication_group_id=f"{args.context.name_prefix}-redis",
+            description=f"{args.context.name_prefix} cache, sessions, pub/sub and queues", engine=config.engine,
             engine_version=config.engine_version, node_type=config.node_type, num_cache_clusters=self._cache_nodes(),
             port=REDIS_PORT, automatic_failover_enabled=args.multi_az, multi_az_enabled=args.multi_az,
             at_rest_encryption_enabled=True, kms_key_id=args.key_arn, transit_encryption_enabled=True,
@@ -210,9 +208,9 @@ class DataEngines(pulumi.ComponentResource):
             subnet_group_name=subnet_group.name, security_group_ids=[self.redis_security_group.id],
             parameter_group_name=parameters.name,
             snapshot_retention_limit=args.cache_snapshot_days,
-            final_snapshot_identifier=f"{args.name_prefix}-redis-final" if args.final_snapshot else None,
-            auto_minor_version_upgrade=True, apply_immediately=False,
-            tags=self._tags("redis"), opts=self._stateful)
+            final_snapshot_identifier=f"{args.context.name_prefix}-redis-final" if args.final_snapshot else None,
+            auto_minor_version_upgrade=True, apply_immediately=args.apply_immediately,
+            tags=self._tags("redis"), opts=self._child)
         return secret, group
 
     def _cache_nodes(self) -> int:
@@ -224,7 +222,7 @@ class DataEngines(pulumi.ComponentResource):
     def _offer_grants(self) -> dict[str, Grant]:
         args, postgres = self._args, self._args.config.postgres
         db_user_arn = pulumi.Output.concat(
-            f"arn:aws:rds-db:{args.region}:{args.account_id}:dbuser:", self.postgres.resource_id,
+            f"arn:aws:rds-db:{args.context.region}:{args.context.account_id}:dbuser:", self.postgres.resource_id,
             f"/{postgres.iam_user}")
         grants = {
             "postgres": Grant(

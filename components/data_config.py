@@ -13,6 +13,8 @@ REDIS_ENGINES: tuple[RedisEngine, ...] = ("redis", "valkey")
 INSTANCE_CLASS = r"db\.(t4g|t3|m7g|m6g|m6i|m5|r7g|r6g|r6i|r5)\.(micro|small|medium|large|\d*xlarge)"
 NODE_TYPE = r"cache\.(t4g|t3|m7g|m6g|m5|r7g|r6g|r5)\.(micro|small|medium|large|\d*xlarge)"
 MAJOR_VERSION = r"(\d+)(\.\d+)*"
+# The DynamoDB tables the data component creates; services name them under `uses:` as dynamodb:<table>.
+DYNAMODB_TABLES = ("rate-limits", "locks", "dedup", "feature-flags")
 
 
 @dataclass(frozen=True)

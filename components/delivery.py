@@ -21,8 +21,8 @@ import pulumi
 import pulumi_aws as aws
 
 from .buckets import PrivateBucket, PrivateBucketArgs
+from .delivery_config import GITHUB_OIDC_URL
 from .grants import policy_document, service_trust_policy
-from .ops_config import GITHUB_OIDC_URL
 
 PROJECT = "hv-foundation"  # the S3 backend keys state by project: .pulumi/stacks/<project>/<stack>.json
 STACKS = ("dev", "prod")

@@ -11,6 +11,7 @@ import pulumi
 from .bedrock import BedrockAccess, BedrockAccessArgs
 from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
 from .config import StackConfig
+from .context import StackContext
 from .cost import CostControls, CostControlsArgs
 from .data import DataEngines, DataEnginesArgs
 from .delivery import Delivery, DeliveryArgs, PipelineTarget
@@ -23,6 +24,7 @@ from .network import VpcNetwork, VpcNetworkArgs
 from .operations import Monitored, MonitoredService, Operations, OperationsArgs
 from .provider import contract_provider
 from .scheduler import SchedulerShelf, SchedulerShelfArgs
+from .stateful import protect_stateful_resources
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,16 @@ class Foundation:
 
 
 def build_foundation(config: StackConfig) -> Foundation:
+    posture = config.posture
+    if posture.protect_stateful:
+        protect_stateful_resources()
     provider = contract_provider(config)
     inherit = pulumi.ResourceOptions(providers=[provider])
-    posture = config.posture
-    prefix = config.physical_name()
-    network = _network(config, inherit)
-    key = StackKey("key", StackKeyArgs(name_prefix=prefix, account_id=config.aws.account_id,
-                                       protect=posture.protect_stateful, tags=resource_tags("aws", "kms")),
-                   opts=inherit)
+    context = stack_context(config)
+    network = _network(config, context, inherit)
+    key = StackKey("key", StackKeyArgs(context=context, tags=resource_tags("aws", "kms")), opts=inherit)
     ingress = PublicIngress("ingress", PublicIngressArgs(
-        name_prefix=prefix, account_id=config.aws.account_id, zone=config.zone,
+        context=context, zone=config.zone,
         hosts=[service.fqdn(config.domain) for service in config.services],
         vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
         deletion_protection=posture.deletion_protection, access_logs=posture.alb_access_logs,
@@ -91,28 +93,27 @@ def build_foundation(config: StackConfig) -> Foundation:
         tags=resource_tags("aws", "ingress"),
     ), opts=inherit)
     data = DataEngines("data", DataEnginesArgs(
-        config=config.data, name_prefix=prefix, region=config.aws.region,
-        account_id=config.aws.account_id, vpc_id=network.vpc_id, isolated_subnet_ids=network.isolated_subnet_ids,
+        config=config.data, context=context, vpc_id=network.vpc_id, isolated_subnet_ids=network.isolated_subnet_ids,
         multi_az=posture.multi_az, deletion_protection=posture.deletion_protection,
         backup_retention_days=posture.backup_retention_days, final_snapshot=posture.final_snapshot,
         performance_insights=posture.performance_insights, point_in_time_recovery=posture.point_in_time_recovery,
-        cache_snapshot_days=posture.cache_snapshot_days, protect=posture.protect_stateful, key_arn=key.arn,
+        cache_snapshot_days=posture.cache_snapshot_days, apply_immediately=posture.apply_immediately, key_arn=key.arn,
         secret_recovery_days=posture.secret_recovery_days, log_retention_days=posture.log_retention_days,
         tags=resource_tags("aws", "data"),
     ), opts=inherit)
-    identity = _identity(config, key, inherit) if config.identity else None
+    identity = _identity(config, context, key, inherit) if config.identity else None
     bedrock = BedrockAccess("bedrock", BedrockAccessArgs(
-        name_prefix=prefix, region=config.aws.region, account_id=config.aws.account_id,
-        inference_profiles=config.bedrock.inference_profiles, invocation_logging=config.bedrock.invocation_logging,
+        context=context, inference_profiles=config.bedrock.inference_profiles,
+        invocation_logging=config.bedrock.invocation_logging,
         log_retention_days=posture.log_retention_days, tags=resource_tags("aws", "bedrock"),
     ), opts=inherit)
     scheduler = SchedulerShelf("scheduler", SchedulerShelfArgs(
-        name_prefix=prefix, account_id=config.aws.account_id, schedules=config.scheduler.schedules,
+        context=context, schedules=config.scheduler.schedules,
         tags=resource_tags("hub-v2", "scheduler"),
     ), opts=inherit) if config.scheduler.enabled else None
     offered = {**data.grants, **(identity.grants if identity else {}), "bedrock": bedrock.grant}
     cluster = ServiceCluster("cluster", ServiceClusterArgs(
-        name=prefix, container_insights=posture.container_insights,
+        context=context, container_insights=posture.container_insights,
         fargate_spot=posture.fargate_spot, tags=resource_tags("aws", "ecs"),
     ), opts=inherit)
     sources = config.delivery.sources if config.delivery else {}
@@ -122,19 +123,16 @@ def build_foundation(config: StackConfig) -> Foundation:
         if scheduler is not None and service.name == config.scheduler.consumer:
             grants.append(scheduler.grant)
         services[service.name] = FargateService(service.name, FargateServiceArgs(
-            service=service, name_prefix=prefix, region=config.aws.region,
-            account_id=config.aws.account_id, fqdn=service.fqdn(config.domain),
+            service=service, context=context, fqdn=service.fqdn(config.domain),
             cluster_name=cluster.cluster_name, cluster_arn=cluster.cluster_arn, vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids, alb_security_group_id=ingress.security_group.id,
             https_listener_arn=ingress.https_listener.arn, log_retention_days=posture.log_retention_days,
             secret_recovery_days=posture.secret_recovery_days, ecr_force_delete=not posture.protect_stateful,
-            protect_secrets=posture.protect_stateful,
             secrets_key_arn=key.arn, grants=grants, deployed_by_pipeline=service.name in sources,
             tags=resource_tags(service.pillar, service.name),
         ), opts=inherit)
     operations = Operations("operations", OperationsArgs(
-        name_prefix=prefix, region=config.aws.region, account_id=config.aws.account_id,
-        alarm_emails=config.operations.alarm_emails, buckets=config.operations.buckets,
+        context=context, alarm_emails=config.operations.alarm_emails, buckets=config.operations.buckets,
         bucket_versioning=posture.bucket_versioning, force_destroy_buckets=not posture.protect_stateful,
         monitored=_monitored(config, ingress=ingress, data=data, cluster=cluster, services=services,
                              scheduler=scheduler),
@@ -142,7 +140,7 @@ def build_foundation(config: StackConfig) -> Foundation:
     ), opts=inherit)
     if config.cost is not None:
         CostControls("cost", CostControlsArgs(
-            name_prefix=prefix, account_id=config.aws.account_id, environment=config.environment,
+            context=context, environment=config.environment,
             budgets=config.cost.budgets, pillars=PILLARS, create_account_controls=config.cost.create_account_controls,
             anomaly_threshold_usd=config.cost.anomaly_threshold_usd, topic_arn=operations.topic.arn,
             tags=resource_tags("aws", "cost")), opts=inherit)
@@ -159,33 +157,37 @@ def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant
     return [offered[name] for name in uses]
 
 
-def _network(config: StackConfig, opts: pulumi.ResourceOptions) -> VpcNetwork:
+def stack_context(config: StackConfig) -> StackContext:
+    return StackContext(name_prefix=config.physical_name(), region=config.aws.region,
+                        account_id=config.aws.account_id)
+
+
+def _network(config: StackConfig, context: StackContext, opts: pulumi.ResourceOptions) -> VpcNetwork:
     network_config = config.network
     return VpcNetwork("network", VpcNetworkArgs(
+        context=context,
         cidr=network_config.cidr,
-        region=config.aws.region,
-        account_id=config.aws.account_id,
         az_count=network_config.az_count,
         nat=network_config.nat,
         interface_endpoints=network_config.interface_endpoints,
         flow_log_traffic=network_config.flow_log_traffic,
         flow_log_retention_days=network_config.flow_log_retention_days,
-        name_prefix=config.physical_name(),
         tags=resource_tags("aws", "vpc"),
     ), opts=opts)
 
 
-def _identity(config: StackConfig, key: StackKey, opts: pulumi.ResourceOptions) -> CognitoGoogleFederation:
+def _identity(config: StackConfig, context: StackContext, key: StackKey,
+              opts: pulumi.ResourceOptions) -> CognitoGoogleFederation:
     identity = config.identity
     assert identity is not None
     web_host = f"https://{config.service(identity.web_service).fqdn(config.domain)}"
     return CognitoGoogleFederation("identity", CognitoGoogleFederationArgs(
-        name_prefix=config.physical_name(), region=config.aws.region, domain_prefix=identity.domain_prefix,
+        context=context, domain_prefix=identity.domain_prefix,
         google_client_id=identity.google_client_id, google_client_secret_name=identity.google_client_secret_name,
         callback_urls=[*(f"{web_host}{path}" for path in identity.callback_paths), *identity.extra_callback_urls],
         logout_urls=[f"{web_host}{path}" for path in identity.logout_paths], groups=identity.groups,
         api_scopes=identity.api_scopes, deletion_protection=config.posture.deletion_protection,
-        protect=config.posture.protect_stateful, secret_recovery_days=config.posture.secret_recovery_days,
+        secret_recovery_days=config.posture.secret_recovery_days,
         secrets_key_arn=key.arn, tags=resource_tags("aws", "identity"),
     ), opts=opts)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from .context import StackContext
 from .grants import Grant
 from .naming import secret_name
 
@@ -30,8 +31,7 @@ TOKEN_VALIDITY_UNITS = aws.cognito.UserPoolClientTokenValidityUnitsArgs(
 
 @dataclass(frozen=True, kw_only=True)
 class CognitoGoogleFederationArgs:
-    name_prefix: str
-    region: str
+    context: StackContext
     domain_prefix: str
     google_client_id: str
     google_client_secret_name: str
@@ -40,7 +40,6 @@ class CognitoGoogleFederationArgs:
     groups: Sequence[str]
     api_scopes: Sequence[str]
     deletion_protection: bool
-    protect: bool
     secret_recovery_days: int
     secrets_key_arn: pulumi.Input[str]
     tags: Mapping[str, str]
@@ -59,7 +58,7 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
         self._child = child
 
         self.user_pool = aws.cognito.UserPool(
-            f"{name}-pool", name=f"{args.name_prefix}-users",
+            f"{name}-pool", name=f"{args.context.name_prefix}-users",
             admin_create_user_config=aws.cognito.UserPoolAdminCreateUserConfigArgs(
                 allow_admin_create_user_only=True),
             username_attributes=["email"], auto_verified_attributes=["email"],
@@ -74,7 +73,7 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
                 recovery_mechanisms=[aws.cognito.UserPoolAccountRecoverySettingRecoveryMechanismArgs(
                     name="admin_only", priority=1)]),
             deletion_protection="ACTIVE" if args.deletion_protection else "INACTIVE",
-            tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
+            tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self))
         self.domain = aws.cognito.UserPoolDomain(
             f"{name}-domain", domain=args.domain_prefix, user_pool_id=self.user_pool.id,
             # Cognito allows one prefix domain per pool: a new prefix must replace delete-first.
@@ -93,7 +92,7 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
             opts=child)
         api_scopes = [f"{RESOURCE_SERVER}/{scope}" for scope in args.api_scopes]
         self.web_client = aws.cognito.UserPoolClient(
-            f"{name}-web-client", name=f"{args.name_prefix}-web", user_pool_id=self.user_pool.id,
+            f"{name}-web-client", name=f"{args.context.name_prefix}-web", user_pool_id=self.user_pool.id,
             generate_secret=False, allowed_oauth_flows=["code"], allowed_oauth_flows_user_pool_client=True,
             allowed_oauth_scopes=[*WEB_SCOPES, *api_scopes], callback_urls=list(args.callback_urls),
             logout_urls=list(args.logout_urls), supported_identity_providers=["Google"],
@@ -103,7 +102,7 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
             token_validity_units=TOKEN_VALIDITY_UNITS,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.google, self.resource_server]))
         self.m2m_client = aws.cognito.UserPoolClient(
-            f"{name}-clawbot-client", name=f"{args.name_prefix}-clawbot-m2m", user_pool_id=self.user_pool.id,
+            f"{name}-clawbot-client", name=f"{args.context.name_prefix}-clawbot-m2m", user_pool_id=self.user_pool.id,
             generate_secret=True, allowed_oauth_flows=["client_credentials"],
             allowed_oauth_flows_user_pool_client=True, allowed_oauth_scopes=api_scopes,
             supported_identity_providers=["COGNITO"], prevent_user_existence_errors="ENABLED",
@@ -112,8 +111,9 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.resource_server]))
         self.m2m_secret = self._create_m2m_secret()
 
-        self.issuer = pulumi.Output.concat(f"https://cognito-idp.{args.region}.amazonaws.com/", self.user_pool.id)
-        self.hosted_ui = f"https://{args.domain_prefix}.auth.{args.region}.amazoncognito.com"
+        self.issuer = pulumi.Output.concat(f"https://cognito-idp.{args.context.region}.amazonaws.com/",
+                                           self.user_pool.id)
+        self.hosted_ui = f"https://{args.domain_prefix}.auth.{args.context.region}.amazoncognito.com"
         self.grants = self._offer_grants()
         self.register_outputs({
             "user_pool_id": self.user_pool.id, "issuer": self.issuer, "hosted_ui": self.hosted_ui,
@@ -137,16 +137,16 @@ class CognitoGoogleFederation(pulumi.ComponentResource):
         args = self._args
         secret = aws.secretsmanager.Secret(
             f"{self._name}-clawbot-client-secret",
-            name=secret_name(args.name_prefix, "clawbot", "cognito-m2m"),
+            name=secret_name(args.context.name_prefix, "clawbot", "cognito-m2m"),
             description="ClawBot's Cognito client credentials (client_id, client_secret, token_url)",
             kms_key_id=args.secrets_key_arn, recovery_window_in_days=args.secret_recovery_days,
             tags={**args.tags, "pillar": "clawbot", "service": "clawbot"},
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
+            opts=pulumi.ResourceOptions(parent=self))
         aws.secretsmanager.SecretVersion(
             f"{self._name}-clawbot-client-secret-value", secret_id=secret.id,
             secret_string=pulumi.Output.json_dumps({
                 "client_id": self.m2m_client.id, "client_secret": self.m2m_client.client_secret,
-                "token_url": f"https://{args.domain_prefix}.auth.{args.region}.amazoncognito.com/oauth2/token"}),
+                "token_url": f"https://{args.domain_prefix}.auth.{args.context.region}.amazoncognito.com/oauth2/token"}),
             opts=self._child)
         return secret
 

@@ -1,4 +1,4 @@
-"""The `hv-foundation:identity` and `hv-foundation:bedrock` sections."""
+"""The `hv-foundation:identity` section: the Cognito user pool federated with Google."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from .config_reader import REQUIRED, Section, show
 from .naming import secret_name
 
-# Where a US cross-region inference profile may route a request (AWS: "us." profiles).
-US_PROFILE_DESTINATIONS = ("us-east-1", "us-east-2", "us-west-2")
-DEFAULT_INFERENCE_PROFILE = "us.anthropic.claude-sonnet-4-6"
-ANTHROPIC_US_PROFILE = r"us\.anthropic\.[a-z0-9][a-z0-9.:-]*"
 GOOGLE_CLIENT_ID = r"[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com"
 DOMAIN_PREFIX = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 GROUP_NAME = r"[a-z][a-z0-9-]{1,30}"
@@ -31,12 +27,6 @@ class IdentityConfig:
     extra_callback_urls: tuple[str, ...]
     groups: tuple[str, ...]
     api_scopes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BedrockConfig:
-    inference_profiles: tuple[str, ...]
-    invocation_logging: bool
 
 
 def parse_identity(section: Section, *, environment: str, services: tuple[str, ...]) -> IdentityConfig:
@@ -86,17 +76,3 @@ def _paths(section: Section, key: str, default: tuple[str, ...]) -> tuple[str, .
         if not path.startswith("/"):
             section.problem(key, f"{show(path)} is not an absolute path")
     return paths
-
-
-def parse_bedrock(section: Section, *, invocation_logging_default: bool) -> BedrockConfig:
-    profiles = section.string_list("inferenceProfiles", (DEFAULT_INFERENCE_PROFILE,))
-    for profile in profiles:
-        if not re.fullmatch(ANTHROPIC_US_PROFILE, profile):
-            section.problem("inferenceProfiles", f"{show(profile)} is not an Anthropic US inference profile "
-                            "(allowed: us.anthropic.<model>, e.g. us.anthropic.claude-sonnet-4-6)")
-    if not profiles:
-        section.problem("inferenceProfiles", "is empty (name at least one inference profile)")
-    bedrock = BedrockConfig(inference_profiles=profiles,
-                            invocation_logging=section.boolean("invocationLogging", invocation_logging_default))
-    section.finish()
-    return bedrock

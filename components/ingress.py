@@ -10,7 +10,8 @@ import pulumi
 import pulumi_aws as aws
 
 from .buckets import PrivateBucket, PrivateBucketArgs
-from .service_config import ACM_MAX_NAMES
+from .compute_config import ACM_MAX_NAMES
+from .context import StackContext
 
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 WORLD_PORTS = (80, 443)
@@ -20,8 +21,7 @@ ACCESS_LOG_EXPIRY_DAYS = 90
 
 @dataclass(frozen=True, kw_only=True)
 class PublicIngressArgs:
-    name_prefix: str
-    account_id: str
+    context: StackContext
     zone: str
     hosts: Sequence[str]
     vpc_id: pulumi.Input[str]
@@ -54,7 +54,7 @@ class PublicIngress(pulumi.ComponentResource):
         self.security_group = self._create_security_group()
         self.access_log_bucket = self._create_access_log_bucket() if args.access_logs else None
         self.load_balancer = aws.lb.LoadBalancer(
-            f"{name}-alb", name=f"{args.name_prefix}-alb", internal=False,
+            f"{name}-alb", name=f"{args.context.name_prefix}-alb", internal=False,
             load_balancer_type="application", security_groups=[self.security_group.id],
             subnets=args.public_subnet_ids, drop_invalid_header_fields=True,
             enable_deletion_protection=args.deletion_protection, idle_timeout=60,
@@ -104,7 +104,7 @@ class PublicIngress(pulumi.ComponentResource):
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         group = aws.ec2.SecurityGroup(
-            f"{self._name}-alb-sg", name=f"{self._args.name_prefix}-alb", vpc_id=self._args.vpc_id,
+            f"{self._name}-alb-sg", name=f"{self._args.context.name_prefix}-alb", vpc_id=self._args.vpc_id,
             description="Public ALB: HTTP and HTTPS from anywhere; out only to service ports",
             tags=dict(self._args.tags), opts=self._child)
         for port in WORLD_PORTS:
@@ -118,11 +118,11 @@ class PublicIngress(pulumi.ComponentResource):
 
     def _create_access_log_bucket(self) -> PrivateBucket:
         args = self._args
-        log_arn = (f"arn:aws:s3:::{args.name_prefix}-alb-logs-{args.account_id}/{ACCESS_LOG_PREFIX}"
-                   f"/AWSLogs/{args.account_id}/*")
+        log_arn = (f"arn:aws:s3:::{args.context.name_prefix}-alb-logs-{args.context.account_id}/{ACCESS_LOG_PREFIX}"
+                   f"/AWSLogs/{args.context.account_id}/*")
         elb_account = aws.elb.get_service_account(opts=pulumi.InvokeOptions(parent=self))
         return PrivateBucket(f"{self._name}-logs", PrivateBucketArgs(
-            bucket_name=f"{args.name_prefix}-alb-logs-{args.account_id}",
+            bucket_name=f"{args.context.name_prefix}-alb-logs-{args.context.account_id}",
             versioning=False, expire_after_days=ACCESS_LOG_EXPIRY_DAYS, tags=args.tags,
             force_destroy=args.access_logs_force_destroy,
             # ELB delivers access logs as the regional Elastic Load Balancing account.

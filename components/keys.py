@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from .context import StackContext
+
 KEY_DELETION_WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True, kw_only=True)
 class StackKeyArgs:
-    name_prefix: str
-    account_id: str
-    protect: bool
+    context: StackContext
     tags: Mapping[str, str]
 
 
@@ -31,14 +31,14 @@ class StackKey(pulumi.ComponentResource):
         super().__init__("hv:security:StackKey", name, None, opts)
         # The key policy delegates to IAM: who may use the key is decided by role policies.
         self.key = aws.kms.Key(
-            f"{name}-key", description=f"{args.name_prefix} secrets and database encryption",
+            f"{name}-key", description=f"{args.context.name_prefix} secrets and database encryption",
             enable_key_rotation=True, deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
             policy=json.dumps({"Version": "2012-10-17", "Statement": [{
                 "Sid": "AccountAdministersThroughIam", "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{args.account_id}:root"}, "Action": "kms:*",
+                "Principal": {"AWS": f"arn:aws:iam::{args.context.account_id}:root"}, "Action": "kms:*",
                 "Resource": "*"}]}),
-            tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
-        aws.kms.Alias(f"{name}-alias", name=f"alias/{args.name_prefix}-data", target_key_id=self.key.key_id,
+            tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self))
+        aws.kms.Alias(f"{name}-alias", name=f"alias/{args.context.name_prefix}-data", target_key_id=self.key.key_id,
                       opts=pulumi.ResourceOptions(parent=self))
         self.arn = self.key.arn
         self.register_outputs({"key_arn": self.arn})

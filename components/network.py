@@ -9,8 +9,9 @@ import pulumi
 import pulumi_aws as aws
 
 from .cidr import plan_subnets
-from .config import FlowLogTraffic, NatStrategy
+from .context import StackContext
 from .grants import policy_document, service_trust_policy
+from .network_config import FlowLogTraffic, NatStrategy
 
 DEFAULT_GATEWAY_ENDPOINTS = ("s3", "dynamodb")
 # VPC flow logs aggregate over 60 s or 600 s; one minute keeps investigations timely.
@@ -20,13 +21,11 @@ DEFAULT_FLOW_LOG_AGGREGATION_SECONDS = 60
 @dataclass(frozen=True, kw_only=True)
 class VpcNetworkArgs:
     cidr: str
-    region: str
-    account_id: str
+    context: StackContext
     az_count: int
     nat: NatStrategy
     flow_log_traffic: FlowLogTraffic
     flow_log_retention_days: int
-    name_prefix: str
     tags: Mapping[str, str]
     interface_endpoints: Sequence[str] = ()
     gateway_endpoints: Sequence[str] = DEFAULT_GATEWAY_ENDPOINTS
@@ -96,7 +95,7 @@ class VpcNetwork(pulumi.ComponentResource):
         })
 
     def _tags(self, role: str) -> dict[str, str]:
-        return {**self._args.tags, "Name": f"{self._args.name_prefix}-{role}"}
+        return {**self._args.tags, "Name": f"{self._args.context.name_prefix}-{role}"}
 
     def _lookup_zones(self) -> list[str]:
         zones = aws.get_availability_zones(
@@ -104,7 +103,7 @@ class VpcNetwork(pulumi.ComponentResource):
                 name="opt-in-status", values=["opt-in-not-required"])],
             opts=pulumi.InvokeOptions(parent=self))
         if len(zones.names) < self._args.az_count:
-            raise ValueError(f"{self._args.region} offers {len(zones.names)} availability zones, "
+            raise ValueError(f"{self._args.context.region} offers {len(zones.names)} availability zones, "
                              f"{self._args.az_count} were asked for")
         return sorted(zones.names)[: self._args.az_count]
 
@@ -154,7 +153,7 @@ class VpcNetwork(pulumi.ComponentResource):
         return [
             aws.ec2.VpcEndpoint(
                 f"{self._name}-{service}-endpoint", vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{self._args.region}.{service}",
+                service_name=f"com.amazonaws.{self._args.context.region}.{service}",
                 vpc_endpoint_type="Gateway", route_table_ids=route_tables,
                 tags=self._tags(f"{service}-endpoint"), opts=self._child)
             for service in self._args.gateway_endpoints
@@ -175,7 +174,7 @@ class VpcNetwork(pulumi.ComponentResource):
         endpoints = [
             aws.ec2.VpcEndpoint(
                 f"{self._name}-{service.replace('.', '-')}-endpoint", vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{self._args.region}.{service}",
+                service_name=f"com.amazonaws.{self._args.context.region}.{service}",
                 vpc_endpoint_type="Interface", private_dns_enabled=True,
                 subnet_ids=[subnet.id for subnet in self.private_subnets],
                 security_group_ids=[group.id], tags=self._tags(f"{service}-endpoint"),
@@ -187,13 +186,13 @@ class VpcNetwork(pulumi.ComponentResource):
     def _create_flow_logs(self) -> tuple[aws.cloudwatch.LogGroup, aws.iam.Role, aws.ec2.FlowLog]:
         args = self._args
         log_group = aws.cloudwatch.LogGroup(
-            f"{self._name}-flow-logs", name=f"/{args.name_prefix}/vpc-flow-logs",
+            f"{self._name}-flow-logs", name=f"/{args.context.name_prefix}/vpc-flow-logs",
             retention_in_days=args.flow_log_retention_days, tags=self._tags("flow-logs"),
             opts=self._child)
         # Only flow logs of this account may assume the role.
-        trust = service_trust_policy("vpc-flow-logs.amazonaws.com", args.account_id,
-                                     f"arn:aws:ec2:{args.region}:{args.account_id}:vpc-flow-log/*")
-        role = aws.iam.Role(f"{self._name}-flow-logs-role", name=f"{args.name_prefix}-vpc-flow-logs",
+        trust = service_trust_policy("vpc-flow-logs.amazonaws.com", args.context.account_id,
+                                     f"arn:aws:ec2:{args.context.region}:{args.context.account_id}:vpc-flow-log/*")
+        role = aws.iam.Role(f"{self._name}-flow-logs-role", name=f"{args.context.name_prefix}-vpc-flow-logs",
                             assume_role_policy=trust, tags=self._tags("flow-logs-role"),
                             opts=self._child)
         aws.iam.RolePolicy(

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .buckets import PrivateBucket, PrivateBucketArgs
+from .context import StackContext
 
 ALB_5XX_PERCENT = 5
 RESPONSE_TIME_SECONDS = 2
@@ -160,9 +161,7 @@ def alarm_specs(monitored: Monitored) -> list[AlarmSpec]:
 
 @dataclass(frozen=True, kw_only=True)
 class OperationsArgs:
-    name_prefix: str
-    region: str
-    account_id: str
+    context: StackContext
     alarm_emails: Sequence[str]
     buckets: Sequence[str]
     bucket_versioning: bool
@@ -183,11 +182,12 @@ class Operations(pulumi.ComponentResource):
         self.specs = alarm_specs(args.monitored)
         self.alarms = [self._alarm(spec) for spec in self.specs]
         self.dashboard = aws.cloudwatch.Dashboard(
-            f"{name}-dashboard", dashboard_name=args.name_prefix, dashboard_body=self._dashboard_body(),
+            f"{name}-dashboard", dashboard_name=args.context.name_prefix, dashboard_body=self._dashboard_body(),
             opts=self._child)
         self.buckets = {
             purpose: PrivateBucket(f"{name}-{purpose}", PrivateBucketArgs(
-                bucket_name=f"{args.name_prefix}-{purpose}-{args.account_id}", versioning=args.bucket_versioning,
+                bucket_name=f"{args.context.name_prefix}-{purpose}-{args.context.account_id}",
+                versioning=args.bucket_versioning,
                 force_destroy=args.force_destroy_buckets, tags={**args.tags, "service": purpose}),
                 opts=self._child)
             for purpose in args.buckets
@@ -204,20 +204,22 @@ class Operations(pulumi.ComponentResource):
         # CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key: the topic
         # gets a customer-managed key whose policy lets CloudWatch (of this account) use it.
         key = aws.kms.Key(
-            f"{self._name}-oncall-key", description=f"{args.name_prefix} on-call topic encryption",
+            f"{self._name}-oncall-key", description=f"{args.context.name_prefix} on-call topic encryption",
             enable_key_rotation=True, deletion_window_in_days=30,
             policy=json.dumps({"Version": "2012-10-17", "Statement": [
                 {"Sid": "AccountAdministration", "Effect": "Allow",
-                 "Principal": {"AWS": f"arn:aws:iam::{args.account_id}:root"}, "Action": "kms:*", "Resource": "*"},
+                 "Principal": {"AWS": f"arn:aws:iam::{args.context.account_id}:root"}, "Action": "kms:*",
+                 "Resource": "*"},
                 {"Sid": "CloudWatchAlarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-                 "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}}},
+                 "Condition": {"StringEquals": {"aws:SourceAccount": args.context.account_id}}},
                 # Budgets and Cost Anomaly Detection publish cost alerts to the same topic.
                 {"Sid": "CostAlerts", "Effect": "Allow",
                  "Principal": {"Service": ["budgets.amazonaws.com", "costalerts.amazonaws.com"]},
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
             ]}), tags=dict(args.tags), opts=self._child)
-        topic = aws.sns.Topic(f"{self._name}-oncall", name=f"{args.name_prefix}-oncall", kms_master_key_id=key.id,
+        topic = aws.sns.Topic(f"{self._name}-oncall", name=f"{args.context.name_prefix}-oncall",
+                              kms_master_key_id=key.id,
                               tags=dict(args.tags), opts=self._child)
         for index, email in enumerate(args.alarm_emails):
             aws.sns.TopicSubscription(f"{self._name}-oncall-email-{index}", topic=topic.arn, protocol="email",
@@ -237,7 +239,8 @@ class Operations(pulumi.ComponentResource):
             queries.append(aws.cloudwatch.MetricAlarmMetricQueryArgs(
                 id="e1", expression=spec.expression, label=spec.title, return_data=True))
         return aws.cloudwatch.MetricAlarm(
-            f"{self._name}-{spec.key}", name=f"{self._args.name_prefix}-{spec.key}", alarm_description=spec.title,
+            f"{self._name}-{spec.key}", name=f"{self._args.context.name_prefix}-{spec.key}",
+            alarm_description=spec.title,
             comparison_operator=spec.comparison, threshold=spec.threshold, evaluation_periods=spec.evaluation_periods,
             datapoints_to_alarm=spec.evaluation_periods, treat_missing_data=spec.treat_missing_data,
             metric_queries=queries, alarm_actions=[self.topic.arn], ok_actions=[self.topic.arn],
@@ -258,6 +261,6 @@ class Operations(pulumi.ComponentResource):
                 if spec.expression is not None:
                     metrics.append([{"expression": spec.expression, "label": spec.title, "id": "e1"}])
                 widgets.append({"type": "metric", "width": 8, "height": 6, "properties": {
-                    "title": spec.title, "region": self._args.region, "period": spec.period, "metrics": metrics,
+                    "title": spec.title, "region": self._args.context.region, "period": spec.period, "metrics": metrics,
                     "annotations": {"horizontal": [{"value": spec.threshold, "label": "alarm"}]}}})
         return pulumi.Output.json_dumps({"widgets": widgets})

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from .context import StackContext
 from .grants import Grant, policy_document, service_trust_policy
-from .ops_config import ScheduleConfig
+from .scheduler_config import ScheduleConfig
 
 MAX_RECEIVES = 5
 VISIBILITY_TIMEOUT_SECONDS = 300
@@ -26,8 +27,7 @@ CONSUME_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQ
 
 @dataclass(frozen=True, kw_only=True)
 class SchedulerShelfArgs:
-    name_prefix: str
-    account_id: str
+    context: StackContext
     schedules: Sequence[ScheduleConfig]
     tags: Mapping[str, str]
 
@@ -36,24 +36,24 @@ class SchedulerShelf(pulumi.ComponentResource):
     def __init__(self, name: str, args: SchedulerShelfArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hv:scheduler:SchedulerShelf", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.dead_letter_queue_name = f"{args.name_prefix}-scheduler-dlq"
+        self.dead_letter_queue_name = f"{args.context.name_prefix}-scheduler-dlq"
         self.dead_letter_queue = aws.sqs.Queue(
             f"{name}-dlq", name=self.dead_letter_queue_name, sqs_managed_sse_enabled=True,
             message_retention_seconds=DLQ_RETENTION_SECONDS, tags=dict(args.tags), opts=child)
         self.queue = aws.sqs.Queue(
-            f"{name}-queue", name=f"{args.name_prefix}-scheduler", sqs_managed_sse_enabled=True,
+            f"{name}-queue", name=f"{args.context.name_prefix}-scheduler", sqs_managed_sse_enabled=True,
             visibility_timeout_seconds=VISIBILITY_TIMEOUT_SECONDS,
             redrive_policy=self.dead_letter_queue.arn.apply(
                 lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVES})),
             tags=dict(args.tags), opts=child)
         self.role = aws.iam.Role(
-            f"{name}-role", name=f"{args.name_prefix}-scheduler",
-            assume_role_policy=service_trust_policy("scheduler.amazonaws.com", args.account_id),
+            f"{name}-role", name=f"{args.context.name_prefix}-scheduler",
+            assume_role_policy=service_trust_policy("scheduler.amazonaws.com", args.context.account_id),
             tags=dict(args.tags), opts=child)
         aws.iam.RolePolicy(f"{name}-role-policy", role=self.role.id, policy=policy_document([
             {"Sid": "SendToOwnQueues", "Effect": "Allow", "Action": "sqs:SendMessage",
              "Resource": [self.queue.arn, self.dead_letter_queue.arn]}]), opts=child)
-        self.group = aws.scheduler.ScheduleGroup(f"{name}-group", name=args.name_prefix, tags=dict(args.tags),
+        self.group = aws.scheduler.ScheduleGroup(f"{name}-group", name=args.context.name_prefix, tags=dict(args.tags),
                                                  opts=child)
         self.schedules = [
             aws.scheduler.Schedule(

@@ -1,4 +1,4 @@
-"""The `hv-foundation:services` section: a service is a block of config, not code."""
+"""The `hv-foundation:services` section, built by compute.py: a service is a block of config, not code."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .config_reader import REQUIRED, Section, show
+from .data_config import DYNAMODB_TABLES
 from .naming import PILLARS
 
 Architecture = Literal["ARM64", "X86_64"]
@@ -24,7 +25,6 @@ FARGATE_SIZES: Mapping[int, tuple[int, ...]] = {
     16384: tuple(range(32768, 122880 + 1, 8192)),
 }
 # What a service may name under `uses:`; each engine or pillar turns a name into grants.
-DYNAMODB_TABLES = ("rate-limits", "locks", "dedup", "feature-flags")
 USES = ("postgres", "redis", "bedrock", "cognito", "cognito-m2m",
         *(f"dynamodb:{table}" for table in DYNAMODB_TABLES))
 

@@ -1,0 +1,76 @@
+"""The `hv-foundation:network` section: the VPC's range, its AZs, NAT, endpoints and flow logs."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from .config_reader import Section, show
+from .environment import Environment, EnvironmentSetting, log_retention
+
+NatStrategy = Literal["single", "per-az", "none"]
+FlowLogTraffic = Literal["ACCEPT", "REJECT", "ALL"]
+NAT_STRATEGIES: tuple[NatStrategy, ...] = ("single", "per-az", "none")
+FLOW_LOG_TRAFFIC: tuple[FlowLogTraffic, ...] = ("ACCEPT", "REJECT", "ALL")
+INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime")
+
+AZ_COUNT = EnvironmentSetting("azCount", 2, 3, "availability zones (2–3), each with public, private-app and "
+                              "isolated-data subnets", section="network", minimum=2, maximum=3)
+NAT = EnvironmentSetting("nat", "single", "per-az", "NAT gateways: one shared, one per AZ, or none",
+                         section="network", allowed=NAT_STRATEGIES)
+INTERFACE_ENDPOINTS = EnvironmentSetting("interfaceEndpoints", False, True, "interface endpoints for "
+                                         f"{', '.join(INTERFACE_ENDPOINT_SERVICES)}", section="network")
+FLOW_LOG_TRAFFIC_SETTING = EnvironmentSetting("traffic", "REJECT", "ALL", "which traffic the VPC flow logs "
+                                              "record", section="network.flowLogs", allowed=FLOW_LOG_TRAFFIC)
+FLOW_LOG_RETENTION = log_retention("retentionDays", 7, 90, "days CloudWatch keeps the VPC flow logs",
+                                   section="network.flowLogs")
+NETWORK_SETTINGS = (AZ_COUNT, NAT, INTERFACE_ENDPOINTS, FLOW_LOG_TRAFFIC_SETTING, FLOW_LOG_RETENTION)
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    cidr: str
+    az_count: int
+    nat: NatStrategy
+    interface_endpoints: tuple[str, ...]
+    flow_log_traffic: FlowLogTraffic
+    flow_log_retention_days: int
+
+
+def parse_network(section: Section, environment: Environment) -> NetworkConfig:
+    cidr = section.string("cidr")
+    if cidr is not None:
+        _check_vpc_cidr(section, cidr)
+    flow_logs = section.section("flowLogs")
+    network = NetworkConfig(
+        cidr=cidr,
+        az_count=cast(int, AZ_COUNT.read(section, environment)),
+        nat=cast(NatStrategy, NAT.read(section, environment)),
+        interface_endpoints=INTERFACE_ENDPOINT_SERVICES if INTERFACE_ENDPOINTS.read(section, environment) else (),
+        flow_log_traffic=cast(FlowLogTraffic, FLOW_LOG_TRAFFIC_SETTING.read(flow_logs, environment)),
+        flow_log_retention_days=cast(int, FLOW_LOG_RETENTION.read(flow_logs, environment)),
+    )
+    flow_logs.finish()
+    section.finish()
+    return network
+
+
+MIN_VPC_PREFIX, MAX_VPC_PREFIX = 16, 20
+_PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def _check_vpc_cidr(section: Section, cidr: str) -> None:
+    try:
+        network = ipaddress.ip_network(cidr, strict=True)
+    except ValueError as error:
+        section.problem("cidr", f"{show(cidr)} is not a valid IPv4 network ({error}; e.g. 10.20.0.0/16)")
+        return
+    if not isinstance(network, ipaddress.IPv4Network):
+        section.problem("cidr", f"{show(cidr)} is not an IPv4 network (allowed: a private IPv4 /16–/20)")
+    elif not MIN_VPC_PREFIX <= network.prefixlen <= MAX_VPC_PREFIX:
+        section.problem("cidr", f"{show(cidr)} has prefix /{network.prefixlen} "
+                        f"(allowed: /{MIN_VPC_PREFIX} to /{MAX_VPC_PREFIX})")
+    elif not any(network.subnet_of(private) for private in _PRIVATE_RANGES):
+        section.problem("cidr", f"{show(cidr)} is not a private range "
+                        "(allowed: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)")
