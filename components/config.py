@@ -10,8 +10,13 @@ built here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import functools
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from .bedrock_config import BedrockConfig, parse_bedrock
@@ -23,7 +28,7 @@ from .delivery_config import DeliveryConfig, parse_delivery
 from .environment import ENVIRONMENTS, Environment
 from .identity_config import IdentityConfig, parse_identity
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
-from .network_config import NetworkConfig, parse_network
+from .network_config import NetworkConfig, overlapping_stack_cidrs, parse_network
 from .operations_config import OperationsConfig, parse_operations
 from .posture import Posture, parse_posture
 from .scheduler_config import SchedulerConfig, parse_scheduler
@@ -68,13 +73,16 @@ class StackConfig:
         return "-".join(("hv", self.environment, *parts))
 
 
-def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> StackConfig:
+def load_stack_config(raw: Mapping[str, Any], project: str, stack: str,
+                      provider_namespaces: Iterable[str] | None = None) -> StackConfig:
     """Parse the whole stack config; raise `ConfigError` listing every problem at once.
 
     `raw` maps fully-qualified keys (`aws:region`, `hv-foundation:network`) to the values Pulumi
-    hands the program (structured values as JSON strings).
+    hands the program (structured values as JSON strings). `provider_namespaces` are the config
+    namespaces of the providers the program may configure; by default the installed ones.
     """
     problems = Problems()
+    _check_namespaces(raw, problems, provider_namespaces)
     root = Section({key.split(":", 1)[1]: value for key, value in raw.items()
                     if key.startswith(f"{PROJECT}:")}, PROJECT, problems, separator=":")
 
@@ -128,7 +136,45 @@ def load_from_pulumi() -> StackConfig:
     # The engine hands config over as the PULUMI_CONFIG environment and/or set_all_config; both
     # are read so that unknown keys can be detected (pulumi.Config cannot enumerate keys).
     raw = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return load_stack_config(raw, pulumi.get_project(), pulumi.get_stack())
+    config = load_stack_config(raw, pulumi.get_project(), pulumi.get_stack())
+    for warning in overlapping_stack_cidrs(config.stack, config.network.cidr, Path.cwd()):
+        pulumi.log.warn(warning)
+    return config
+
+
+# Keys under these namespaces configure Pulumi itself (`pulumi:tags`, `pulumi:template` …).
+PULUMI_NAMESPACES = ("pulumi",)
+
+
+@functools.cache
+def installed_provider_namespaces() -> tuple[str, ...]:
+    """The config namespaces of the Pulumi provider packages installed beside the program
+    (`aws` for pulumi_aws): each package ships a `pulumi-plugin.json` naming its provider."""
+    names = set()
+    for distribution in metadata.distributions():
+        package = (distribution.metadata["Name"] or "").lower().replace("-", "_")
+        if not package.startswith("pulumi_"):
+            continue
+        try:
+            plugin = json.loads(Path(str(distribution.locate_file(f"{package}/pulumi-plugin.json"))).read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(plugin, dict) and plugin.get("resource") and isinstance(plugin.get("name"), str):
+            names.add(plugin["name"])
+    return tuple(sorted(names))
+
+
+def _check_namespaces(raw: Mapping[str, Any], problems: Problems, provider_namespaces: Iterable[str] | None) -> None:
+    """A key under an unknown namespace is a typo (`hv-foundaton:operations`): nothing would read it."""
+    allowed = (PROJECT, *PULUMI_NAMESPACES,
+               *(installed_provider_namespaces() if provider_namespaces is None else provider_namespaces))
+    for key in sorted(raw):
+        namespace = key.split(":", 1)[0] if ":" in key else ""
+        if namespace in allowed:
+            continue
+        closest = difflib.get_close_matches(namespace, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {closest[0]}:?" if closest else ""
+        problems.add(key, f"unknown namespace {namespace!r} (allowed: {', '.join(allowed)}){hint}")
 
 
 _DOMAIN = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"

@@ -17,6 +17,9 @@ from typing import Any, cast
 _MISSING: Any = object()
 # Pass as a default to make a key required.
 REQUIRED: Any = _MISSING
+# What an offline run (preflight) hands the program for a `secure:` value it cannot decrypt. Such
+# a value is accepted unchecked: `pulumi preview` and `up` decrypt it and check it for real.
+ENCRYPTED_OFFLINE = "[encrypted: not checkable offline]"
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class Section:
                 return None
             return default
         raw = decode_raw(self.raw[key])
+        if raw == ENCRYPTED_OFFLINE:
+            return raw if convert is _to_str else (None if default is _MISSING else default)
         try:
             return convert(raw)
         except (TypeError, ValueError):
@@ -120,7 +125,8 @@ class Section:
     def string(self, key: str, default: Any = _MISSING, *, pattern: str | None = None,
                allowed_text: str | None = None) -> str:
         value = self._checked(key, default, _to_str, "a string")
-        if isinstance(value, str) and value != default and pattern and not re.fullmatch(pattern, value):
+        if isinstance(value, str) and value not in (default, ENCRYPTED_OFFLINE) and pattern and \
+                not re.fullmatch(pattern, value):
             self.problem(key, f"{show(value)} is not valid (allowed: {allowed_text or pattern})")
             return cast(str, None if default is _MISSING else default)
         return cast(str, value)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, cast
+
+import yaml
 
 from .config_reader import Section, show
 from .environment import Environment, EnvironmentSetting, log_retention
@@ -74,3 +78,43 @@ def _check_vpc_cidr(section: Section, cidr: str) -> None:
     elif not any(network.subnet_of(private) for private in _PRIVATE_RANGES):
         section.problem("cidr", f"{show(cidr)} is not a private range "
                         "(allowed: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)")
+
+
+def stack_file_cidrs(directory: Path) -> dict[str, str]:
+    """The VPC range of each stack file in `directory` (`Pulumi.<stack>.yaml`) that sets one."""
+    cidrs = {}
+    for stack_file in sorted(directory.glob("Pulumi.*.yaml")):
+        try:
+            document = yaml.safe_load(stack_file.read_text()) or {}
+        except (OSError, yaml.YAMLError):
+            continue  # that stack's own run reports its broken file
+        config = document.get("config") if isinstance(document, dict) else None
+        network = config.get("hv-foundation:network") if isinstance(config, dict) else None
+        cidr = network.get("cidr") if isinstance(network, dict) else None
+        if isinstance(cidr, str):
+            cidrs[stack_file.name[len("Pulumi."):-len(".yaml")]] = cidr
+    return cidrs
+
+
+def overlapping_cidrs(cidrs: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Each pair of stacks whose VPC ranges overlap: peering or a VPN needs them distinct."""
+    networks = {}
+    for stack, cidr in cidrs.items():
+        try:
+            networks[stack] = ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            continue  # an invalid range is that stack's own config error
+    stacks = sorted(networks)
+    for index, stack in enumerate(stacks):
+        for other in stacks[index + 1:]:
+            if networks[stack].overlaps(networks[other]):
+                yield stack, other
+
+
+def overlapping_stack_cidrs(stack: str, cidr: str, directory: Path) -> list[str]:
+    """Warnings for the other stack files in `directory` whose VPC range overlaps `stack`'s."""
+    cidrs = {**stack_file_cidrs(directory), stack: cidr}
+    return [f"hv-foundation:network.cidr {cidr} of stack {stack!r} overlaps {cidrs[other]} of stack {other!r} "
+            f"(Pulumi.{other}.yaml): give each stack its own range, peering or a VPN needs them distinct"
+            for pair in overlapping_cidrs(cidrs) if stack in pair
+            for other in pair if other != stack]

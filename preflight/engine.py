@@ -334,7 +334,9 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
                      resources=tuple(sorted(monitor.records.values(), key=_inventory_order)),
                      stack_outputs=monitor.stack_outputs,
                      synthesized={"outputs": dict(sorted(monitor.aws_mocks.synthesized_outputs.items())),
-                                  "invokes": sorted(monitor.aws_mocks.synthesized_invokes)})
+                                  "invokes": sorted(monitor.aws_mocks.synthesized_invokes)},
+                     warnings=tuple(message.removeprefix("warning: ") for message in handler.messages
+                                    if message.startswith("warning: ")))
 
 
 def _inventory_order(record: ResourceRecord) -> tuple[int, str]:

@@ -74,6 +74,8 @@ class Inventory:
     # Answers assumed from the provider's declared types rather than written by hand:
     # {"outputs": {urn: [output names]}, "invokes": [tokens]}, for a reviewer to see.
     synthesized: Mapping[str, Any] = field(default_factory=dict)
+    # What the program logged as warnings (`pulumi.log.warn`), as the CLI would show them.
+    warnings: tuple[str, ...] = ()
 
     def by_urn(self) -> dict[str, ResourceRecord]:
         return {resource.urn: resource for resource in self.resources}
@@ -141,6 +143,8 @@ class Report:
     not_applicable: tuple[NotApplicable, ...] = ()
     error: str | None = None
     timings: Mapping[str, float] = field(default_factory=dict)
+    # For the console only: what the run could not check, and the program's warnings.
+    notes: tuple[str, ...] = ()
 
     @property
     def mandatory_violations(self) -> list[Violation]:

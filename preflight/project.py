@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from .model import PreflightError
+from components.config_reader import ENCRYPTED_OFFLINE
 
-SECRET_PLACEHOLDER = "preflight-placeholder-secret"
+from .model import PreflightError
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class ProgramSpec:
     main: Path
     config: Mapping[str, str]
     secret_keys: tuple[str, ...] = ()
+    # Where the stack file holds `secure:` values, as key paths (`demo:db.password`): encrypted,
+    # so the program sees a placeholder and nothing offline can check them.
+    encrypted_paths: tuple[str, ...] = ()
     stack_tags: Mapping[str, str] = field(default_factory=dict)
 
     def with_config(self, **updates: Any) -> ProgramSpec:
@@ -54,10 +57,35 @@ def config_value(value: Any) -> str:
     return json.dumps(value)
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice in one mapping: PyYAML would keep the second and
+    silently drop the first (e.g. a second `hv-foundation:services:` block)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_line: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                earlier = first_line.setdefault(key, line)
+            except TypeError:  # an unhashable key: PyYAML's own error names it
+                continue
+            if earlier != line:
+                raise _DuplicateKey(f"key {key!r} appears twice, on line {earlier} and line {line} "
+                                    "(the second would silently replace the first: merge them into one)")
+        return super().construct_mapping(node, deep)
+
+
 def read_yaml(path: Path) -> Any:
     """A YAML file of the project or a pack; a broken one is a PreflightError naming the file."""
     try:
-        return yaml.safe_load(path.read_text()) or {}
+        return yaml.load(path.read_text(), Loader=_UniqueKeyLoader) or {}
+    except _DuplicateKey as error:
+        raise PreflightError(f"{path}: {error}") from None
     except yaml.YAMLError as error:
         raise PreflightError(f"{path}: not valid YAML ({error})") from None
 
@@ -92,15 +120,16 @@ def load_program(directory: str | Path, stack: str) -> ProgramSpec:
         raise PreflightError(f"{stack_file}: no such stack config "
                              f"(stacks here: {', '.join(known) or 'none'})")
     stack_doc = read_yaml(stack_file)
-    config, secret_keys = _stack_config(name, project, stack_doc, stack_file)
+    config, secret_keys, encrypted = _stack_config(name, project, stack_doc, stack_file)
     return ProgramSpec(directory=root, project=name, stack=stack, main=main, config=config,
-                       secret_keys=tuple(secret_keys))
+                       secret_keys=tuple(secret_keys), encrypted_paths=tuple(encrypted))
 
 
 def _stack_config(project_name: str, project: Mapping[str, Any], stack_doc: Any,
-                  stack_file: Path) -> tuple[dict[str, str], list[str]]:
+                  stack_file: Path) -> tuple[dict[str, str], list[str], list[str]]:
     config: dict[str, str] = {}
     secret_keys: list[str] = []
+    encrypted: list[str] = []
     # Project-level defaults first (`config: {key: {default: …}}` in Pulumi.yaml), then the stack.
     for key, declared in (project.get("config") or {}).items():
         if isinstance(declared, dict) and "default" in declared:
@@ -114,26 +143,22 @@ def _stack_config(project_name: str, project: Mapping[str, Any], stack_doc: Any,
         raise PreflightError(f"{stack_file}: `config` must be a mapping")
     for key, value in values.items():
         full_key = qualify(project_name, str(key))
-        if _has_secure(value):
-            # Preflight has no key to decrypt with; programs see a placeholder marked secret.
+        found: list[str] = []
+        # Preflight has no key to decrypt with; programs see a placeholder marked secret.
+        config[full_key] = config_value(_without_secure(value, full_key, found))
+        if found:
             secret_keys.append(full_key)
-        config[full_key] = config_value(_without_secure(value))
-    return config, secret_keys
+            encrypted += found
+    return config, secret_keys, encrypted
 
 
-def _has_secure(value: Any) -> bool:
-    if isinstance(value, dict):
-        return set(value) == {"secure"} or any(_has_secure(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_secure(v) for v in value)
-    return False
-
-
-def _without_secure(value: Any) -> Any:
+def _without_secure(value: Any, path: str, found: list[str]) -> Any:
+    """`value` with each `{secure: …}` replaced by the placeholder; their paths go to `found`."""
     if isinstance(value, dict):
         if set(value) == {"secure"}:
-            return SECRET_PLACEHOLDER
-        return {k: _without_secure(v) for k, v in value.items()}
+            found.append(path)
+            return ENCRYPTED_OFFLINE
+        return {k: _without_secure(v, f"{path}.{k}", found) for k, v in value.items()}
     if isinstance(value, list):
-        return [_without_secure(v) for v in value]
+        return [_without_secure(v, f"{path}[{index}]", found) for index, v in enumerate(value)]
     return value

@@ -15,6 +15,8 @@ def render(report: Report) -> str:
     if report.error is None:
         lines += [*render_violations(report), ""]
         lines += render_exceptions(report)
+    if report.notes:
+        lines += [f"Notes: {len(report.notes)}", *(f"  {note}" for note in report.notes), ""]
     lines.append(verdict(report))
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from .engine import run_program
 from .gate import PackSession, finish_sessions, running_packs
 from .model import PreflightError, Report, ResourceRecord
-from .project import load_program
+from .project import ProgramSpec, load_program
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY_PACK = REPO_ROOT / "policies"
@@ -28,12 +28,18 @@ def pack_configs(packs: Sequence[Path], configs: Sequence[Path], stack: str) -> 
     return [*configs, *[None] * (len(packs) - len(configs))]
 
 
+def encrypted_notes(spec: ProgramSpec) -> tuple[str, ...]:
+    return tuple(f"{path}: encrypted (secure:), not checkable offline; the program got a placeholder"
+                 for path in spec.encrypted_paths)
+
+
 def preflight(cwd: str | Path = ".", stack: str = "dev",
               policy_packs: Sequence[str | Path] = (),
               policy_pack_configs: Sequence[str | Path] = (), *, cli_compatible: bool = False,
               stack_tags: Mapping[str, str] | None = None) -> Report:
     started = time.perf_counter()
     project = "?"
+    spec: ProgramSpec | None = None
     try:
         spec = load_program(cwd, stack)
         if stack_tags:
@@ -53,9 +59,11 @@ def preflight(cwd: str | Path = ".", stack: str = "dev",
             program_done = time.perf_counter()
             violations, not_applicable = finish_sessions(sessions, inventory)
     except PreflightError as error:
-        return Report(project=project, stack=stack, inventory=None, error=str(error))
+        return Report(project=project, stack=stack, inventory=None, error=str(error),
+                      notes=encrypted_notes(spec) if spec else ())
     finished = time.perf_counter()
     return Report(project=spec.project, stack=stack, inventory=inventory,
                   violations=tuple(violations), not_applicable=tuple(not_applicable),
+                  notes=(*encrypted_notes(spec), *(f"warning: {w}" for w in inventory.warnings)),
                   timings={"program": program_done - started, "gate": finished - program_done,
                            "total": finished - started})
