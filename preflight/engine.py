@@ -31,6 +31,7 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from .durations import custom_timeouts
 from .mocks import DEFAULT_ACCOUNT, DEFAULT_REGION, AwsMocks, UnansweredInvokeError
 from .model import PROVIDER_TYPE_PREFIX, STACK_TYPE, Inventory, PreflightError, ResourceRecord
 from .project import ProgramSpec
@@ -94,19 +95,19 @@ class RecordingMonitor(MockMonitor):
                            "disables (pulumi:disable-default-providers)")
         version = _package_version(package)
         name = f"default_{version.replace('.', '_')}" if version else "default"
-        inputs: dict[str, Any] = {key.split(":", 1)[1]: value for key, value in self.spec.config.items()
-                                  if key.startswith(f"{package}:")}
+        wire_inputs = package_config(self.spec, package)
         if version:
-            inputs["version"] = version
+            wire_inputs["version"] = version
         urn = self.make_urn("", f"{PROVIDER_TYPE_PREFIX}{package}", name)
-        id_, outputs = self.aws_mocks.answer(
-            MockResourceArgs(typ=f"{PROVIDER_TYPE_PREFIX}{package}", name=name, inputs=inputs,
+        id_, _ = self.aws_mocks.answer(
+            MockResourceArgs(typ=f"{PROVIDER_TYPE_PREFIX}{package}", name=name, inputs=wire_inputs,
                              custom=True), urn)
+        inputs = _plain(wire_inputs)  # a provider's outputs are its inputs
         self._add(ResourceRecord(
             urn=urn, id=id_, type=f"{PROVIDER_TYPE_PREFIX}{package}", name=name,
             parent=self._stack_urn, provider="", custom=True, remote=False, inputs=inputs,
-            outputs=outputs, options={"default": True}, dependencies=(), property_dependencies={},
-            wire_inputs=inputs, wire_outputs=outputs))
+            outputs=inputs, options={"default": True}, dependencies=(), property_dependencies={},
+            wire_inputs=wire_inputs, wire_outputs=wire_inputs))
         ref = f"{urn}::{id_}"
         self._default_providers[package] = ref
         return ref
@@ -140,9 +141,13 @@ class RecordingMonitor(MockMonitor):
         if not request.custom:
             resource_id, state = "", {}
         obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
+        try:
+            timeouts = custom_timeouts(json_format.MessageToDict(request.customTimeouts))
+        except ValueError as error:  # the engine refuses the registration
+            self._fail(f"{urn}: {error}")
         self._add(_record(request, urn, resource_id=resource_id, provider=provider, state=state,
                           wire_inputs=wire_inputs,
-                          wire_outputs=json_format.MessageToDict(obj_proto)))
+                          wire_outputs=json_format.MessageToDict(obj_proto), custom_timeouts=timeouts))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
 
@@ -171,9 +176,27 @@ class RecordingMonitor(MockMonitor):
         raise PreflightError(message)
 
 
+# The engine's packages whose providers run the program's own code (`pulumi.dynamic`).
+DYNAMIC_PROVIDER_PACKAGES = ("pulumi-python", "pulumi-nodejs")
+
+
+def package_config(spec: ProgramSpec, package: str) -> dict[str, Any]:
+    """A default provider's inputs, as the engine builds them from the stack config: the
+    package's own keys without their namespace, or, for a dynamic provider, every key with its
+    namespace; secret values stay secret."""
+    dynamic = package in DYNAMIC_PROVIDER_PACKAGES
+    inputs: dict[str, Any] = {}
+    for key, value in spec.config.items():
+        if dynamic or key.startswith(f"{package}:"):
+            wire = {SIG_KEY: SECRET_SIG, "value": value} if key in spec.secret_keys else value
+            inputs[key if dynamic else key.split(":", 1)[1]] = wire
+    return inputs
+
+
 def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = "",
             state: Mapping[str, Any] | None = None, wire_inputs: Mapping[str, Any] | None = None,
-            wire_outputs: Mapping[str, Any] | None = None) -> ResourceRecord:
+            wire_outputs: Mapping[str, Any] | None = None,
+            custom_timeouts: Mapping[str, float] | None = None) -> ResourceRecord:
     if wire_inputs is None:
         wire_inputs = json_format.MessageToDict(request.object)
     property_dependencies = {key: tuple(sorted(value.urns)) for key, value in
@@ -194,6 +217,8 @@ def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = ""
         options["import"] = request.importId
     if request.deletedWith:
         options["deletedWith"] = request.deletedWith
+    if custom_timeouts:
+        options["customTimeouts"] = dict(custom_timeouts)  # seconds, as the engine keeps them
     return ResourceRecord(
         urn=urn, id=resource_id, type=request.type, name=request.name, parent=request.parent,
         provider=provider, custom=bool(request.custom), remote=bool(request.remote),

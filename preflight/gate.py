@@ -334,6 +334,8 @@ def _options(resource: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
         deleteBeforeReplace=bool(options.get("deleteBeforeReplace")),
         deleteBeforeReplaceDefined="deleteBeforeReplace" in options,
         additionalSecretOutputs=list(options.get("additionalSecretOutputs", [])),
+        # Always sent, zero where none is set, as the CLI sends it.
+        customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(**options.get("customTimeouts", {})),
         parent=_parent(resource))
 
 
