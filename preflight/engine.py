@@ -42,14 +42,21 @@ RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
 SECRET_MASK = "[secret]"
+UNKNOWN_MASK = "[unknown]"  # a value only known once the resource exists (--preview)
+
+
+# Given a registration (before it is answered) and the records so far, its inputs after remediation.
+Remediate = Callable[[ResourceRecord, Mapping[str, ResourceRecord]], Mapping[str, Any]]
 
 
 class RecordingMonitor(MockMonitor):
     """A MockMonitor that keeps the whole RegisterResourceRequest of every registration."""
 
-    def __init__(self, spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None) -> None:
+    def __init__(self, spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None,
+                 remediate: Remediate | None = None) -> None:
         self.spec = spec
         self._on_register = on_register
+        self._remediate = remediate
         self.records: dict[str, ResourceRecord] = {}
         self.failures: list[str] = []
         self.stack_outputs: dict[str, Any] = {}
@@ -134,17 +141,33 @@ class RecordingMonitor(MockMonitor):
         # A resource passed as an input goes on as the CLI sends it (its id, or a component's URN):
         # rehydrating it into a Resource object here, off the program's event loop, fails or hangs.
         wire_inputs = _without_references(json_format.MessageToDict(request.object))
-        inputs = pulumi.runtime.rpc.deserialize_properties(json_format.ParseDict(wire_inputs, struct_pb2.Struct()))
-        resource_id, state = self.aws_mocks.answer(MockResourceArgs(
-            typ=request.type, name=request.name, inputs=inputs, provider=provider,
-            resource_id=request.importId, custom=request.custom), urn)
-        if not request.custom:
-            resource_id, state = "", {}
-        obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
         try:
             timeouts = custom_timeouts(json_format.MessageToDict(request.customTimeouts))
         except ValueError as error:  # the engine refuses the registration
             self._fail(f"{urn}: {error}")
+        if self._remediate is not None:
+            # Before the resource is created: what would be deployed is the remediated inputs.
+            try:
+                wire_inputs = dict(self._remediate(_record(
+                    request, urn, provider=provider, wire_inputs=wire_inputs, custom_timeouts=timeouts),
+                    self.records))
+            except PreflightError as error:
+                self._fail(str(error))
+        if self.spec.dry_run and request.custom and not request.importId:
+            # As `pulumi preview` plans a create: the inputs come back, the id and every computed
+            # output stay unknown (but `tagsAll`, which the AWS provider plans from the tags).
+            resource_id, state = "", dict(wire_inputs)
+            if request.type.startswith("aws:") and isinstance(wire_inputs.get("tags", {}), dict):
+                state["tagsAll"] = {**self.default_tags(provider), **wire_inputs.get("tags", {})}
+            obj_proto = json_format.ParseDict(state, struct_pb2.Struct())
+        else:
+            inputs = pulumi.runtime.rpc.deserialize_properties(json_format.ParseDict(wire_inputs, struct_pb2.Struct()))
+            resource_id, state = self.aws_mocks.answer(MockResourceArgs(
+                typ=request.type, name=request.name, inputs=inputs, provider=provider,
+                resource_id=request.importId, custom=request.custom), urn)
+            if not request.custom:
+                resource_id, state = "", {}
+            obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
         self._add(_record(request, urn, resource_id=resource_id, provider=provider, state=state,
                           wire_inputs=wire_inputs,
                           wire_outputs=json_format.MessageToDict(obj_proto), custom_timeouts=timeouts))
@@ -260,7 +283,7 @@ def _asset(value: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Wire values made JSON-friendly for reports: secrets masked, special objects unwrapped."""
+    """Wire values made JSON-friendly for reports: secrets and unknowns masked, special objects unwrapped."""
     if isinstance(value, dict):
         if value.get(SIG_KEY) == SECRET_SIG:
             return SECRET_MASK
@@ -273,6 +296,8 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if value == pulumi.runtime.rpc.UNKNOWN:
+        return UNKNOWN_MASK
     return value
 
 
@@ -328,10 +353,12 @@ class _ProgramLog(logging.Handler):
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
-def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None) -> Inventory:
+def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None,
+                remediate: Remediate | None = None) -> Inventory:
     """Run `spec`'s program once in a fresh root stack; raise PreflightError if it fails.
-    `on_register` sees each registration as it happens (the gate analyzes while the program runs)."""
-    monitor = RecordingMonitor(spec, on_register)
+    `on_register` sees each registration as it happens (the gate analyzes while the program runs);
+    `remediate` transforms each one's inputs first, as the CLI's remediations do."""
+    monitor = RecordingMonitor(spec, on_register, remediate)
     log = logging.getLogger(f"preflight.program.{id(monitor)}")
     log.propagate = False
     handler = _ProgramLog()
@@ -343,7 +370,7 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
         settings.configure(MockSettings(
             monitor=monitor, monitor_features=set(
                 monitor.GetDeploymentInfo(None).supportedFeatures),
-            engine=MockEngine(log), project=spec.project, stack=spec.stack, dry_run=False,
+            engine=MockEngine(log), project=spec.project, stack=spec.stack, dry_run=spec.dry_run,
             organization="organization", callbacks=None))
         set_all_config(dict(spec.config), list(spec.secret_keys))
         try:

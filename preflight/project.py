@@ -26,6 +26,8 @@ class ProgramSpec:
     config: Mapping[str, str]
     secret_keys: tuple[str, ...] = ()
     stack_tags: Mapping[str, str] = field(default_factory=dict)
+    # As `pulumi preview` (unknown outputs) rather than as a deployment; the packs are told which.
+    dry_run: bool = False
 
     def with_config(self, **updates: Any) -> ProgramSpec:
         """A copy with some config keys replaced (`None` removes a key); values as in YAML."""
