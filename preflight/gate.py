@@ -511,7 +511,8 @@ def running_packs(directories: Sequence[str | Path], spec: ProgramSpec) -> Itera
 
 def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None], spec: ProgramSpec,
          inventory: Inventory, cli_compatible: bool = False) -> tuple[list[Violation], list[NotApplicable]]:
-    """Judge a finished inventory with every pack (preflight itself streams while the program runs)."""
+    """Judge a finished inventory with every pack (preflight itself streams while the program runs).
+    Nothing is remediated here: remediation changes what is registered, so it runs with the program."""
     sessions = [PackSession(pack, spec, config_file, cli_compatible)
                 for pack, config_file in zip(packs, config_files, strict=True)]
     for session in sessions:
