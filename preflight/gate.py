@@ -482,6 +482,8 @@ def _collect(pack: PolicyPackProcess, response: Any, urn: str, violations: list[
         level = LEVELS[diagnostic.enforcementLevel]
         message = diagnostic.message
         configured = pack.config.get(diagnostic.policyName, {}).get("enforcementLevel", level)
+        if configured == "remediate":  # the pack enforces a remediate-level rule's checks as mandatory
+            configured = "mandatory"
         if (not cli_compatible and CANNOT_RUN_MARKER in message and message.startswith("can't run policy")
                 and configured != level):
             # An unknown value is never a silent pass: the rule fails at its configured level.

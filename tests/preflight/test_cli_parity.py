@@ -286,8 +286,10 @@ def test_a_remediation_that_cannot_run_at_preview_is_no_pass(write_program: Writ
         assert report.error is None and report.remediations == ()
         (cannot,) = [v for v in report.violations if v.message.startswith("can't run remediation 'queue-owner'")]
         assert cannot.urn.endswith("aws:sqs/queue:Queue::jobs")
-        levels[compatible] = (cannot.enforcement_level, "preflight raises it to mandatory" in cannot.message)
+        (unchecked,) = [v for v in report.violations if v.message.startswith("can't run policy 'queue-owner'")]
+        levels[compatible] = (cannot.enforcement_level, "preflight raises it to mandatory" in cannot.message,
+                              unchecked.enforcement_level, report.exit_code)
         # Neither the fix nor the check (on the unremediated, unknown tags) could run.
         assert [(s.policy, s.urn.rsplit("::", 1)[-1]) for s in report.blind_spots] == [("queue-owner", "jobs")] * 2
-    # The CLI shows it as a warning; preflight will not let an unapplied fix pass.
-    assert levels == {False: ("mandatory", True), True: ("advisory", False)}
+    # The CLI shows both as warnings; preflight will not let an unapplied fix or an unrun check pass.
+    assert levels == {False: ("mandatory", True, "mandatory", 1), True: ("advisory", False, "advisory", 0)}
