@@ -86,14 +86,19 @@ aws.sqs.Queue("q")
 
 
 def test_dynamic_providers_get_the_whole_stack_config(write_program: WriteProgram, tmp_path: Path) -> None:
-    program = write_program(DYNAMIC_PROGRAM, "demo:greeting: hello\naws:region: us-east-2\n")
+    program = write_program(DYNAMIC_PROGRAM, "demo:greeting: hello\naws:region: us-east-2\n"
+                                             "demo:token:\n  secure: AAABAMq8\n")
     report = preflight(program, "dev", [make_pack(tmp_path / "dynamic", DYNAMIC_PACK)])
-    assert report.error is None
+    assert report.error is None and report.inventory is not None
     # `Target.GetPackageConfig`: a dynamic provider gets every key with its namespace, others
     # only their package's keys without it.
-    assert sorted(v.detail for v in report.violations) == [
-        "aws: [('region', 'us-east-2')]",
-        "default: [('aws:region', 'us-east-2'), ('demo:greeting', 'hello')]"]
+    (aws_inputs, dynamic_inputs) = sorted(v.detail for v in report.violations)
+    assert aws_inputs == "aws: [('region', 'us-east-2')]"
+    assert dynamic_inputs.startswith("default: [('aws:region', 'us-east-2'), ('demo:greeting', 'hello'), "
+                                     "('demo:token', ")
+    # ... and secret config stays secret.
+    (provider,) = report.inventory.of_type("pulumi:providers:pulumi-python")
+    assert provider.inputs["demo:token"] == "[secret]"
 
 
 PACKS = Path(__file__).parent / "packs"
