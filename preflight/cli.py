@@ -40,6 +40,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="drop preflight's deliberate strictness (unknown values raised to the rule's "
                              "level, undeclared config properties, configs of unknown policies) to "
                              "compare with the CLI exactly")
+    parser.add_argument("--preview", action="store_true",
+                        help="run as `pulumi preview` on a first deployment: outputs of resources being "
+                             "created are unknown, and the report lists what mandatory rules could not "
+                             "judge (default: every output known, as after a deployment)")
     args = parser.parse_args(argv)
     if bool(args.base) != bool(args.markdown):
         parser.error("--base and --markdown go together (the review compares this run with the base report)")
@@ -56,7 +60,8 @@ def _stack_tag(text: str) -> tuple[str, str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config,
-                       cli_compatible=args.cli_compatible, stack_tags=dict(args.stack_tag))
+                       cli_compatible=args.cli_compatible, stack_tags=dict(args.stack_tag),
+                       preview=args.preview)
     print(report_console.render(report))
     estimate = None
     if (args.cost or args.usage) and report.inventory is not None and report.error is None:

@@ -31,6 +31,7 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from .durations import custom_timeouts
 from .mocks import DEFAULT_ACCOUNT, DEFAULT_REGION, AwsMocks, UnansweredInvokeError
 from .model import PROVIDER_TYPE_PREFIX, STACK_TYPE, Inventory, PreflightError, ResourceRecord
 from .project import ProgramSpec
@@ -41,14 +42,21 @@ RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
 SECRET_MASK = "[secret]"
+UNKNOWN_MASK = "[unknown]"  # a value only known once the resource exists (--preview)
+
+
+# Given a registration (before it is answered) and the records so far, its inputs after remediation.
+Remediate = Callable[[ResourceRecord, Mapping[str, ResourceRecord]], Mapping[str, Any]]
 
 
 class RecordingMonitor(MockMonitor):
     """A MockMonitor that keeps the whole RegisterResourceRequest of every registration."""
 
-    def __init__(self, spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None) -> None:
+    def __init__(self, spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None,
+                 remediate: Remediate | None = None) -> None:
         self.spec = spec
         self._on_register = on_register
+        self._remediate = remediate
         self.records: dict[str, ResourceRecord] = {}
         self.failures: list[str] = []
         self.stack_outputs: dict[str, Any] = {}
@@ -94,19 +102,19 @@ class RecordingMonitor(MockMonitor):
                            "disables (pulumi:disable-default-providers)")
         version = _package_version(package)
         name = f"default_{version.replace('.', '_')}" if version else "default"
-        inputs: dict[str, Any] = {key.split(":", 1)[1]: value for key, value in self.spec.config.items()
-                                  if key.startswith(f"{package}:")}
+        wire_inputs = package_config(self.spec, package)
         if version:
-            inputs["version"] = version
+            wire_inputs["version"] = version
         urn = self.make_urn("", f"{PROVIDER_TYPE_PREFIX}{package}", name)
-        id_, outputs = self.aws_mocks.answer(
-            MockResourceArgs(typ=f"{PROVIDER_TYPE_PREFIX}{package}", name=name, inputs=inputs,
+        id_, _ = self.aws_mocks.answer(
+            MockResourceArgs(typ=f"{PROVIDER_TYPE_PREFIX}{package}", name=name, inputs=wire_inputs,
                              custom=True), urn)
+        inputs = _plain(wire_inputs)  # a provider's outputs are its inputs
         self._add(ResourceRecord(
             urn=urn, id=id_, type=f"{PROVIDER_TYPE_PREFIX}{package}", name=name,
             parent=self._stack_urn, provider="", custom=True, remote=False, inputs=inputs,
-            outputs=outputs, options={"default": True}, dependencies=(), property_dependencies={},
-            wire_inputs=inputs, wire_outputs=outputs))
+            outputs=inputs, options={"default": True}, dependencies=(), property_dependencies={},
+            wire_inputs=wire_inputs, wire_outputs=wire_inputs))
         ref = f"{urn}::{id_}"
         self._default_providers[package] = ref
         return ref
@@ -133,16 +141,36 @@ class RecordingMonitor(MockMonitor):
         # A resource passed as an input goes on as the CLI sends it (its id, or a component's URN):
         # rehydrating it into a Resource object here, off the program's event loop, fails or hangs.
         wire_inputs = _without_references(json_format.MessageToDict(request.object))
-        inputs = pulumi.runtime.rpc.deserialize_properties(json_format.ParseDict(wire_inputs, struct_pb2.Struct()))
-        resource_id, state = self.aws_mocks.answer(MockResourceArgs(
-            typ=request.type, name=request.name, inputs=inputs, provider=provider,
-            resource_id=request.importId, custom=request.custom), urn)
-        if not request.custom:
-            resource_id, state = "", {}
-        obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
+        try:
+            timeouts = custom_timeouts(json_format.MessageToDict(request.customTimeouts))
+        except ValueError as error:  # the engine refuses the registration
+            self._fail(f"{urn}: {error}")
+        if self._remediate is not None:
+            # Before the resource is created: what would be deployed is the remediated inputs.
+            try:
+                wire_inputs = dict(self._remediate(_record(
+                    request, urn, provider=provider, wire_inputs=wire_inputs, custom_timeouts=timeouts),
+                    self.records))
+            except PreflightError as error:
+                self._fail(str(error))
+        if self.spec.dry_run and request.custom and not request.importId:
+            # As `pulumi preview` plans a create: the inputs come back, the id and every computed
+            # output stay unknown (but `tagsAll`, which the AWS provider plans from the tags).
+            resource_id, state = "", dict(wire_inputs)
+            if request.type.startswith("aws:") and isinstance(wire_inputs.get("tags", {}), dict):
+                state["tagsAll"] = {**self.default_tags(provider), **wire_inputs.get("tags", {})}
+            obj_proto = json_format.ParseDict(state, struct_pb2.Struct())
+        else:
+            inputs = pulumi.runtime.rpc.deserialize_properties(json_format.ParseDict(wire_inputs, struct_pb2.Struct()))
+            resource_id, state = self.aws_mocks.answer(MockResourceArgs(
+                typ=request.type, name=request.name, inputs=inputs, provider=provider,
+                resource_id=request.importId, custom=request.custom), urn)
+            if not request.custom:
+                resource_id, state = "", {}
+            obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
         self._add(_record(request, urn, resource_id=resource_id, provider=provider, state=state,
                           wire_inputs=wire_inputs,
-                          wire_outputs=json_format.MessageToDict(obj_proto)))
+                          wire_outputs=json_format.MessageToDict(obj_proto), custom_timeouts=timeouts))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
 
@@ -171,9 +199,27 @@ class RecordingMonitor(MockMonitor):
         raise PreflightError(message)
 
 
+# The engine's packages whose providers run the program's own code (`pulumi.dynamic`).
+DYNAMIC_PROVIDER_PACKAGES = ("pulumi-python", "pulumi-nodejs")
+
+
+def package_config(spec: ProgramSpec, package: str) -> dict[str, Any]:
+    """A default provider's inputs, as the engine builds them from the stack config: the
+    package's own keys without their namespace, or, for a dynamic provider, every key with its
+    namespace; secret values stay secret."""
+    dynamic = package in DYNAMIC_PROVIDER_PACKAGES
+    inputs: dict[str, Any] = {}
+    for key, value in spec.config.items():
+        if dynamic or key.startswith(f"{package}:"):
+            wire = {SIG_KEY: SECRET_SIG, "value": value} if key in spec.secret_keys else value
+            inputs[key if dynamic else key.split(":", 1)[1]] = wire
+    return inputs
+
+
 def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = "",
             state: Mapping[str, Any] | None = None, wire_inputs: Mapping[str, Any] | None = None,
-            wire_outputs: Mapping[str, Any] | None = None) -> ResourceRecord:
+            wire_outputs: Mapping[str, Any] | None = None,
+            custom_timeouts: Mapping[str, float] | None = None) -> ResourceRecord:
     if wire_inputs is None:
         wire_inputs = json_format.MessageToDict(request.object)
     property_dependencies = {key: tuple(sorted(value.urns)) for key, value in
@@ -194,6 +240,8 @@ def _record(request: Any, urn: str, *, resource_id: str = "", provider: str = ""
         options["import"] = request.importId
     if request.deletedWith:
         options["deletedWith"] = request.deletedWith
+    if custom_timeouts:
+        options["customTimeouts"] = dict(custom_timeouts)  # seconds, as the engine keeps them
     return ResourceRecord(
         urn=urn, id=resource_id, type=request.type, name=request.name, parent=request.parent,
         provider=provider, custom=bool(request.custom), remote=bool(request.remote),
@@ -235,7 +283,7 @@ def _asset(value: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Wire values made JSON-friendly for reports: secrets masked, special objects unwrapped."""
+    """Wire values made JSON-friendly for reports: secrets and unknowns masked, special objects unwrapped."""
     if isinstance(value, dict):
         if value.get(SIG_KEY) == SECRET_SIG:
             return SECRET_MASK
@@ -248,6 +296,8 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if value == pulumi.runtime.rpc.UNKNOWN:
+        return UNKNOWN_MASK
     return value
 
 
@@ -303,10 +353,12 @@ class _ProgramLog(logging.Handler):
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
-def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None) -> Inventory:
+def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None,
+                remediate: Remediate | None = None) -> Inventory:
     """Run `spec`'s program once in a fresh root stack; raise PreflightError if it fails.
-    `on_register` sees each registration as it happens (the gate analyzes while the program runs)."""
-    monitor = RecordingMonitor(spec, on_register)
+    `on_register` sees each registration as it happens (the gate analyzes while the program runs);
+    `remediate` transforms each one's inputs first, as the CLI's remediations do."""
+    monitor = RecordingMonitor(spec, on_register, remediate)
     log = logging.getLogger(f"preflight.program.{id(monitor)}")
     log.propagate = False
     handler = _ProgramLog()
@@ -318,7 +370,7 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
         settings.configure(MockSettings(
             monitor=monitor, monitor_features=set(
                 monitor.GetDeploymentInfo(None).supportedFeatures),
-            engine=MockEngine(log), project=spec.project, stack=spec.stack, dry_run=False,
+            engine=MockEngine(log), project=spec.project, stack=spec.stack, dry_run=spec.dry_run,
             organization="organization", callbacks=None))
         set_all_config(dict(spec.config), list(spec.secret_keys))
         try:

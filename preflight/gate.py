@@ -144,7 +144,8 @@ def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
         raise PreflightError(f"--policy-pack {directory}: no __main__.py there (not a Python policy pack)")
     env = {**os.environ, "PULUMI_CONFIG": json.dumps(dict(spec.config)),
            "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(spec.secret_keys)),
-           "PULUMI_PROJECT": spec.project, "PULUMI_STACK": spec.stack, "PULUMI_DRY_RUN": "true",
+           "PULUMI_PROJECT": spec.project, "PULUMI_STACK": spec.stack,
+           "PULUMI_DRY_RUN": "true" if spec.dry_run else "false",
            "PULUMI_ORGANIZATION": "organization"}
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by PolicyPackProcess.stop
     process = subprocess.Popen(
@@ -195,7 +196,7 @@ def describe_pack(pack: PolicyPackProcess, spec: ProgramSpec) -> analyzer_pb2.An
             raise PreflightError(f"policy pack {pack.directory} refused the handshake: "
                                  f"{error.details()}") from None
     pack.call("ConfigureStack", pack.stub.ConfigureStack, analyzer_pb2.AnalyzerStackConfigureRequest(
-        stack=spec.stack, project=spec.project, organization="organization", dry_run=True,
+        stack=spec.stack, project=spec.project, organization="organization", dry_run=spec.dry_run,
         config=dict(spec.config), config_secret_keys=list(spec.secret_keys), tags=dict(spec.stack_tags)))
     info: analyzer_pb2.AnalyzerInfo = pack.call("GetAnalyzerInfo", pack.stub.GetAnalyzerInfo,
                                                 empty_pb2.Empty())
@@ -334,6 +335,8 @@ def _options(resource: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
         deleteBeforeReplace=bool(options.get("deleteBeforeReplace")),
         deleteBeforeReplaceDefined="deleteBeforeReplace" in options,
         additionalSecretOutputs=list(options.get("additionalSecretOutputs", [])),
+        # Always sent, zero where none is set, as the CLI sends it.
+        customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(**options.get("customTimeouts", {})),
         parent=_parent(resource))
 
 
@@ -413,6 +416,8 @@ class PackSession:
         self._violations: list[Violation] = []
         self._not_applicable: list[NotApplicable] = []
         self._error: Exception | None = None
+        # Set once the pack is configured, or has failed (then `failed` is true): remediation waits on it.
+        self.configured = threading.Event()
         self._worker = threading.Thread(target=self._work, name=f"analyze-{pack.directory.name}", daemon=True)
         self._worker.start()
 
@@ -424,6 +429,7 @@ class PackSession:
             info = describe_pack(self.pack, self._spec)
             reconcile_config(self.pack, info, self._config_file, cli_compatible=self._cli_compatible)
             configure(self.pack)
+            self.configured.set()
             pending = []
             while (resource := self._queue.get()) is not _END:
                 if resource.is_provider:
@@ -446,6 +452,11 @@ class PackSession:
         except Exception as error:  # noqa: BLE001 - re-raised by finish(), in the caller's thread
             # A worker that dies must fail the run: an analysis that never happened is not a pass.
             self._error = error
+            self.configured.set()
+
+    @property
+    def failed(self) -> bool:
+        return self._error is not None
 
     def finish(self, inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
         self._queue.put(_END)
@@ -471,6 +482,8 @@ def _collect(pack: PolicyPackProcess, response: Any, urn: str, violations: list[
         level = LEVELS[diagnostic.enforcementLevel]
         message = diagnostic.message
         configured = pack.config.get(diagnostic.policyName, {}).get("enforcementLevel", level)
+        if configured == "remediate":  # the pack enforces a remediate-level rule's checks as mandatory
+            configured = "mandatory"
         if (not cli_compatible and CANNOT_RUN_MARKER in message and message.startswith("can't run policy")
                 and configured != level):
             # An unknown value is never a silent pass: the rule fails at its configured level.
@@ -500,7 +513,8 @@ def running_packs(directories: Sequence[str | Path], spec: ProgramSpec) -> Itera
 
 def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None], spec: ProgramSpec,
          inventory: Inventory, cli_compatible: bool = False) -> tuple[list[Violation], list[NotApplicable]]:
-    """Judge a finished inventory with every pack (preflight itself streams while the program runs)."""
+    """Judge a finished inventory with every pack (preflight itself streams while the program runs).
+    Nothing is remediated here: remediation changes what is registered, so it runs with the program."""
     sessions = [PackSession(pack, spec, config_file, cli_compatible)
                 for pack, config_file in zip(packs, config_files, strict=True)]
     for session in sessions:

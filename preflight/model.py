@@ -133,6 +133,47 @@ class NotApplicable:
 
 
 @dataclass(frozen=True)
+class PropertyChange:
+    """One input a remediation changed: its dotted path, and its value before and after
+    (`None` where it was absent; secrets masked)."""
+
+    property: str
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"property": self.property, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """A remediate-level rule's transformation of one resource's inputs, which the CLI would deploy."""
+
+    policy_pack: str
+    policy: str
+    urn: str
+    changes: tuple[PropertyChange, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"policyPack": self.policy_pack, "policy": self.policy, "urn": self.urn,
+                "changes": [change.to_json() for change in self.changes]}
+
+
+@dataclass(frozen=True)
+class BlindSpot:
+    """A mandatory rule that could not judge a resource at preview, because a value it reads
+    would only be known once the resource exists."""
+
+    policy_pack: str
+    policy: str
+    urn: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"policyPack": self.policy_pack, "policy": self.policy, "urn": self.urn, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class Report:
     """The outcome of one preflight run; it alone decides the exit code."""
 
@@ -145,6 +186,10 @@ class Report:
     timings: Mapping[str, float] = field(default_factory=dict)
     # For the console only: what the run could not check, and the program's warnings.
     notes: tuple[str, ...] = ()
+    remediations: tuple[Remediation, ...] = ()
+    # Only in a --preview run (the program saw unknowns, as `pulumi preview` does).
+    preview: bool = False
+    blind_spots: tuple[BlindSpot, ...] = ()
 
     @property
     def mandatory_violations(self) -> list[Violation]:

@@ -29,6 +29,8 @@ class ProgramSpec:
     # so the program sees a placeholder and nothing offline can check them.
     encrypted_paths: tuple[str, ...] = ()
     stack_tags: Mapping[str, str] = field(default_factory=dict)
+    # As `pulumi preview` (unknown outputs) rather than as a deployment; the packs are told which.
+    dry_run: bool = False
 
     def with_config(self, **updates: Any) -> ProgramSpec:
         """A copy with some config keys replaced (`None` removes a key); values as in YAML."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -9,11 +10,14 @@ from .model import STACK_TYPE, Inventory, Report, ResourceRecord
 
 
 def render(report: Report) -> str:
-    lines = [f"preflight: {report.project} / stack {report.stack}", ""]
+    mode = " (preview: outputs of resources being created are unknown)" if report.preview else ""
+    lines = [f"preflight: {report.project} / stack {report.stack}{mode}", ""]
     if report.inventory is not None:
         lines += [*render_inventory(report.inventory), ""]
     if report.error is None:
         lines += [*render_violations(report), ""]
+        lines += render_remediations(report)
+        lines += render_blind_spots(report)
         lines += render_exceptions(report)
     if report.notes:
         lines += [f"Notes: {len(report.notes)}", *(f"  {note}" for note in report.notes), ""]
@@ -51,6 +55,30 @@ def render_violations(report: Report) -> list[str]:
     rows = [(v.enforcement_level, v.policy, _short_urn(v.urn), v.detail.replace("\n", " "))
             for v in sorted(report.violations, key=lambda v: (not v.mandatory, v.policy, v.urn))]
     return [f"Violations: {len(report.violations)}", *_table(["level", "rule", "resource", "message"], rows)]
+
+
+def render_remediations(report: Report) -> list[str]:
+    """What remediate-level rules changed: the inputs that would be deployed are these."""
+    rows = [(r.policy, _short_urn(r.urn), "; ".join(
+                f"{c.property}: {_value(c.before)} -> {_value(c.after)}" for c in r.changes) or "(no change)")
+            for r in report.remediations]
+    if not rows:
+        return []
+    return [f"Remediations: {len(rows)} (analysed and deployed as changed)",
+            *_table(["rule", "resource", "changed"], rows), ""]
+
+
+def render_blind_spots(report: Report) -> list[str]:
+    """Mandatory rules that could not judge a resource because a value was unknown."""
+    rows = [(s.policy, _short_urn(s.urn), s.reason) for s in report.blind_spots]
+    if not rows:
+        return []
+    return [f"Blind spots: {len(rows)} (mandatory rules that could not judge a resource; the CLI "
+            "reports these as advisory)", *_table(["rule", "resource", "unknown"], rows), ""]
+
+
+def _value(value: object) -> str:
+    return "(absent)" if value is None else json.dumps(value, sort_keys=True)
 
 
 def render_exceptions(report: Report) -> list[str]:

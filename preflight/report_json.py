@@ -23,6 +23,9 @@ def to_json(report: Report) -> dict[str, Any]:
         "timings": {name: round(seconds, 4) for name, seconds in report.timings.items()},
         "notApplicable": [{"policyPack": n.policy_pack, "policy": n.policy, "urn": n.urn,
                            "reason": n.reason} for n in report.not_applicable],
+        "remediations": [remediation.to_json() for remediation in report.remediations],
+        "preview": report.preview,
+        "blindSpots": [spot.to_json() for spot in report.blind_spots],
     }
 
 

@@ -11,6 +11,8 @@ from .engine import run_program
 from .gate import PackSession, finish_sessions, running_packs
 from .model import PreflightError, Report, ResourceRecord
 from .project import ProgramSpec, load_program
+from .remediation import Remediator
+from .unknowns import blind_spots
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY_PACK = REPO_ROOT / "policies"
@@ -36,7 +38,9 @@ def encrypted_notes(spec: ProgramSpec) -> tuple[str, ...]:
 def preflight(cwd: str | Path = ".", stack: str = "dev",
               policy_packs: Sequence[str | Path] = (),
               policy_pack_configs: Sequence[str | Path] = (), *, cli_compatible: bool = False,
-              stack_tags: Mapping[str, str] | None = None) -> Report:
+              stack_tags: Mapping[str, str] | None = None, preview: bool = False) -> Report:
+    """One run. `preview`: as `pulumi preview` on a first deployment (outputs of resources being
+    created unknown, packs told dry-run is on); otherwise every output known, as after a deployment."""
     started = time.perf_counter()
     project = "?"
     spec: ProgramSpec | None = None
@@ -44,6 +48,7 @@ def preflight(cwd: str | Path = ".", stack: str = "dev",
         spec = load_program(cwd, stack)
         if stack_tags:
             spec = replace(spec, stack_tags={**spec.stack_tags, **stack_tags})
+        spec = replace(spec, dry_run=preview)
         project = spec.project
         packs = [Path(p) for p in policy_packs] or [DEFAULT_POLICY_PACK]
         configs = pack_configs(packs, [Path(c) for c in policy_pack_configs], stack)
@@ -55,15 +60,19 @@ def preflight(cwd: str | Path = ".", stack: str = "dev",
                 for session in sessions:
                     session.submit(resource)
 
-            inventory = run_program(spec, on_register=analyze)
+            remediator = Remediator(sessions, cli_compatible)
+            inventory = run_program(spec, on_register=analyze, remediate=remediator)
             program_done = time.perf_counter()
             violations, not_applicable = finish_sessions(sessions, inventory)
+            violations += sorted(remediator.violations, key=lambda v: (v.policy_pack, v.policy, v.urn))
+            unjudged = blind_spots(processes, violations)
     except PreflightError as error:
         return Report(project=project, stack=stack, inventory=None, error=str(error),
-                      notes=encrypted_notes(spec) if spec else ())
+                      notes=encrypted_notes(spec) if spec else (), preview=preview)
     finished = time.perf_counter()
     return Report(project=spec.project, stack=stack, inventory=inventory,
                   violations=tuple(violations), not_applicable=tuple(not_applicable),
                   notes=(*encrypted_notes(spec), *(f"warning: {w}" for w in inventory.warnings)),
                   timings={"program": program_done - started, "gate": finished - program_done,
-                           "total": finished - started})
+                           "total": finished - started},
+                  remediations=remediator.sorted_remediations(), preview=preview, blind_spots=unjudged)
