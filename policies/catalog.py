@@ -44,7 +44,7 @@ NOT_ADOPTED = (
     ("cdk-nag AwsSolutions-S1, checkov CKV_AWS_18 (S3 server access logs)",
      "the buckets are private behind IAM; CloudTrail data events answer who read what"),
     ("checkov CKV_AWS_130 (no public IP on launch)",
-     "only the public subnets map public IPs (design §5), and nothing but NAT and the ALB lives there"),
+     "only the public subnets map public IPs, and nothing but NAT and the ALB lives there"),
 )
 
 

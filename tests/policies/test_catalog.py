@@ -110,7 +110,7 @@ def test_prod_raises_at_least_what_dev_raises() -> None:
     raised = {stack: {name for name, level in levels[stack].items() if level == "mandatory"}
               for stack in ("dev", "prod")}
     assert raised["dev"] <= raised["prod"]
-    # The prod posture (design §5) guarantees these; dev keeps them advisory (cost).
+    # The prod posture guarantees these; dev keeps them advisory (cost).
     prod_posture = {"hv-ecs-enable-container-insights", "hv-rds-enable-performance-insights",
                     "hv-rds-enable-enhanced-monitoring", "hv-lb-enable-access-logs",
                     "hv-cloudwatch-retain-prod-logs"}

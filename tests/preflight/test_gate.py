@@ -145,7 +145,9 @@ def test_packs_are_stopped_after_the_run(write_program: WriteProgram) -> None:
     spec = load_program(write_program(PROGRAM), "dev")
     with running_packs([DEFAULT_POLICY_PACK], spec) as packs:
         process = packs[0].process
-        assert packs[0].stub is not None  # started and listening
+        # Started and answering: the pack describes itself over gRPC.
+        assert describe_pack(packs[0], spec).name == "hv-foundation"
+        assert process.poll() is None
     assert process.poll() is not None
 
 
