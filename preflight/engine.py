@@ -127,7 +127,8 @@ class RecordingMonitor(MockMonitor):
                        f"{request.name!r} under the same parent (the engine refuses this)")
         provider = request.provider
         package = request.type.split(":", 1)[0]
-        if request.custom and not provider and not request.type.startswith(PROVIDER_TYPE_PREFIX):
+        # As the CLI's resource monitor: custom resources and remote components get a default provider.
+        if (request.custom or request.remote) and not provider and not request.type.startswith(PROVIDER_TYPE_PREFIX):
             provider = self._default_provider_ref(package)
 
         # A resource passed as an input goes on as the CLI sends it (its id, or a component's URN):

@@ -1,4 +1,4 @@
-"""Contract: every AWS resource belongs to a service of the contract's list."""
+"""Contract: every resource, and every remote component's package, belongs to a service of the contract's list."""
 
 from __future__ import annotations
 
@@ -21,14 +21,19 @@ CONTRACT_MODULES = frozenset({
     "codestarconnections", "codeconnections", "scheduler", "sqs", "appautoscaling", "sns", "kms",
     "bedrock", "bedrockmodel", "budgets", "costexplorer",
 })
-# Packages that create no cloud resources of their own, plus this project's components.
-NEUTRAL_PACKAGES = frozenset({"pulumi", "random", "hv"})
+# Packages that create no cloud resources of their own.
+NEUTRAL_PACKAGES = frozenset({"pulumi", "random"})
 # Out-of-contract services with a rule of their own, so they are not reported twice.
 REPORTED_ELSEWHERE = frozenset({"lambda", "sfn", "apprunner", "eks", "opensearch", "opensearchserverless",
                                 "opensearchingest", "elasticsearch", "stepfunctions", "autoscaling"})
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.provider is None:
+        # A local component: a grouping in the program, not a service (whatever its package, e.g.
+        # `acme:web:Site`); the engine sends a provider with every custom resource and remote
+        # component, and those are judged, the component's children included.
+        return
     package, module = package_and_module(args.resource_type)
     if package in NEUTRAL_PACKAGES:
         return
