@@ -20,7 +20,7 @@ from typing import Any
 from pulumi_policy import EnforcementLevel
 
 from policies.hv_rules import all_policies
-from policies.hv_rules.support import ADVISORY, CONTRACT, SECURITY
+from policies.hv_rules.conventions import ADVISORY, CONTRACT, SECURITY
 
 KINDS = (CONTRACT, SECURITY, ADVISORY)
 ANCHOR_PREFIX = "anchor:"

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import CONTRACT, package_and_module, short_name
+from .conventions import CONTRACT
+from .support import package_and_module, resource_rule, short_name
 
 # pulumi-aws modules of the contract's services (ec2 and vpc for networking only: servers are
 # refused by hv-ec2-forbid-servers; sns only feeds alarms; kms and bedrock logging for posture;
@@ -47,13 +42,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "write a discovery doc first.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-aws-allow-contract-services-only",
+policy = resource_rule(
+    "hv-aws-allow-contract-services-only",
+    kind=CONTRACT,
     description="Every resource belongs to an AWS service of the foundation contract.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="Build the capability from contract services (ECS Fargate, ALB, RDS, DynamoDB, "
                       "ElastiCache, S3, Secrets Manager, CloudWatch, Cognito, CodePipeline, Bedrock…).",
-    tags=[CONTRACT],
+    validate=validate,
 )

@@ -8,18 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_policy import EnforcementLevel, Policy, StackValidationPolicy
+from pulumi_policy import EnforcementLevel, Policy, Severity, StackValidationPolicy
 
 from components import naming
 from policies import catalog
-from policies.hv_rules import all_policies, rule_module_names, support
+from policies.hv_rules import all_policies, conventions, rule_module_names, support
 from policies.hv_rules.exceptions import EXCEPTIONS_SCHEMA
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = REPO_ROOT / "policies" / "hv_rules"
-KINDS = (support.CONTRACT, support.SECURITY, support.ADVISORY)
-LEVEL_OF_KIND = {support.CONTRACT: EnforcementLevel.MANDATORY, support.SECURITY: EnforcementLevel.MANDATORY,
-                 support.ADVISORY: EnforcementLevel.ADVISORY}
+KINDS = conventions.KINDS
+LEVEL_OF_KIND = {conventions.CONTRACT: EnforcementLevel.MANDATORY, conventions.SECURITY: EnforcementLevel.MANDATORY,
+                 conventions.ADVISORY: EnforcementLevel.ADVISORY}
 ANCHOR_SOURCES = ("cdk-nag:", "checkov:", "pulumi:")
 RULE_FILES = sorted(path.stem for path in RULES_DIR.glob("hv_*.py"))
 
@@ -71,12 +71,20 @@ def test_rule_is_well_formed_and_registered(stem: str) -> None:
     assert policy.description and policy.severity is not None and policy.remediation_steps
     kind = kind_of(policy)
     assert policy.enforcement_level == LEVEL_OF_KIND[kind]
-    # Only security rules take exceptions, so only they declare the exceptions schema.
-    assert (policy.config_schema is EXCEPTIONS_SCHEMA) == (kind == support.SECURITY)
+    # Only security rules take exceptions: they, and only they, declare the schema and honour it.
+    assert (policy.config_schema is EXCEPTIONS_SCHEMA) == (kind == conventions.SECURITY)
+    validate = vars(policy)[f"_{type(policy).__name__}__validate"]  # as the policy was given it
+    assert (getattr(validate, "__wrapped__", None) is not None) == (kind == conventions.SECURITY)
     anchors = [tag for tag in policy.tags if tag.startswith("anchor:")]
     assert all(tag[len("anchor:"):].startswith(ANCHOR_SOURCES) for tag in anchors)
     assert set(policy.tags) == {kind, *anchors}
     assert policy.name in {registered.name for registered in all_policies()}
+
+
+def test_a_rule_of_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="rule kind 'secruity' is not one of contract, security, advisory"):
+        support.resource_rule("hv-x-y", kind="secruity", description="d", severity=Severity.LOW,
+                              remediation_steps="r", validate=lambda args, report: None)
 
 
 def test_rule_names_are_unique_and_every_module_is_a_rule() -> None:
@@ -99,7 +107,7 @@ def test_stack_config_names_every_rule_and_never_lowers_one(stack: str) -> None:
     assert set(document) == set(policies)
     for name, value in document.items():
         level = value if isinstance(value, str) else value["enforcementLevel"]
-        if kind_of(policies[name]) == support.ADVISORY:
+        if kind_of(policies[name]) == conventions.ADVISORY:
             assert level in ("advisory", "mandatory"), name
         else:
             assert level == "mandatory", name
