@@ -8,8 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from .engine import run_program
-from .gate import PackSession, finish_sessions, running_packs
+from .gate import PackSession, finish_sessions
 from .model import PreflightError, Report, ResourceRecord
+from .pack_process import running_packs
 from .project import load_program
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
