@@ -3,12 +3,21 @@ configs complete, and the pack's contract constants equal to the program's."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_policy import EnforcementLevel, Policy, Severity, StackValidationPolicy
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    ResourceValidationArgs,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 
 from components import naming
 from policies import catalog
@@ -93,24 +102,32 @@ def test_rule_names_are_unique_and_every_module_is_a_rule() -> None:
     assert rule_module_names() == RULE_FILES
 
 
-def test_stack_rules_are_the_ones_that_need_the_whole_stack() -> None:
-    stack_rules = {p.name for p in all_policies() if isinstance(p, StackValidationPolicy)}
-    assert stack_rules == {"hv-s3-require-public-access-block", "hv-lb-redirect-http-to-https",
-                           "hv-vpc-enable-flow-logs", "hv-vpc-restrict-default-security-group",
-                           "hv-s3-require-tls-only-policy"}
+@pytest.mark.parametrize("stem", RULE_FILES)
+def test_a_stack_rule_is_one_whose_validate_reads_the_stack(stem: str) -> None:
+    """The factory (resource_rule or stack_rule) agrees with what `validate` is written against."""
+    policy = rule_module(stem).policy
+    validate = inspect.unwrap(vars(policy)[f"_{type(policy).__name__}__validate"])
+    reads = next(iter(typing.get_type_hints(validate).values()))
+    assert isinstance(policy, StackValidationPolicy) == (reads is StackValidationArgs)
+    assert reads in (StackValidationArgs, ResourceValidationArgs)
+    scope = "stack" if reads is StackValidationArgs else "resource"
+    assert next(rule.scope for rule in catalog.rules() if rule.name == policy.name) == scope
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_stack_config_names_every_rule_and_never_lowers_one(stack: str) -> None:
+def test_stack_config_lists_only_what_the_stack_raises_or_excepts(stack: str) -> None:
+    """An entry raises an advisory rule to mandatory, or carries a security rule's exceptions;
+    everything else is the rule's own level and stays out of the file."""
     document = json.loads((REPO_ROOT / "policies" / f"config.{stack}.json").read_text())
     policies = {policy.name: policy for policy in all_policies()}
-    assert set(document) == set(policies)
+    assert set(document) <= set(policies)
     for name, value in document.items():
-        level = value if isinstance(value, str) else value["enforcementLevel"]
-        if kind_of(policies[name]) == conventions.ADVISORY:
-            assert level in ("advisory", "mandatory"), name
-        else:
-            assert level == "mandatory", name
+        level = value if isinstance(value, str) else value.get("enforcementLevel")
+        exceptions = {} if isinstance(value, str) else value.get("exceptions")
+        kind = kind_of(policies[name])
+        raises = kind == conventions.ADVISORY and level == "mandatory"
+        excepts = kind == conventions.SECURITY and bool(exceptions) and level in (None, "mandatory")
+        assert raises or excepts, f"{stack}: {name}: {value!r} changes nothing"
 
 
 def test_prod_raises_at_least_what_dev_raises() -> None:
