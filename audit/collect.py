@@ -387,7 +387,6 @@ def collect_load_balancers(clients: ClientFactory, region: str, ctx: ScanContext
             arn=lb["LoadBalancerArn"],
             region=region,
             type=_opt_str(lb.get("Type")),
-            scheme=_opt_str(lb.get("Scheme")),
             tags=tags_by_arn.get(lb["LoadBalancerArn"]),
         )
         for lb in lbs
@@ -416,7 +415,6 @@ def collect_classic_load_balancers(clients: ClientFactory, region: str, ctx: Sca
             arn=ctx.arn("elasticloadbalancing", region, f"loadbalancer/{lb['LoadBalancerName']}"),
             region=region,
             type="classic",
-            scheme=_opt_str(lb.get("Scheme")),
             tags=tags_by_name.get(lb["LoadBalancerName"]),
         )
         for lb in lbs

@@ -1,4 +1,5 @@
-"""The parts of the foundation contract the audit enforces (DESIGN.md §1, §4, §9).
+"""The parts of the foundation contract the audit enforces: one account, one home region,
+the pillars and the tags.
 
 Kept in one small frozen value so checks stay pure functions of (inventory, contract) and tests
 can audit a different account or home region without patching module globals.

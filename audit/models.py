@@ -240,7 +240,6 @@ class LoadBalancer:
     arn: str
     region: str
     type: str | None = None
-    scheme: str | None = None
     tags: Tags | None = NO_TAGS
 
 

@@ -1,1 +1,2 @@
-"""`make bench`: the budgets of DESIGN §12, measured (never asserted in tests)."""
+"""`make bench`: the performance budgets, measured (never asserted in tests): preflight per stack,
+the gate's share, the cost of a service, the audit scan."""

@@ -10,20 +10,18 @@ Levels come from each rule and from the stack configs (`policies/config.<stack>.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
 from policies.hv_rules import all_policies
-from policies.hv_rules.support import ADVISORY, CONTRACT, SECURITY
+from policies.hv_rules.conventions import ADVISORY, CONTRACT, KINDS, SECURITY
+from policies.hv_rules.support import ANCHOR_PREFIX
+from preflight.pack_config import PolicyConfigs, apply_config_file
 
-KINDS = (CONTRACT, SECURITY, ADVISORY)
-ANCHOR_PREFIX = "anchor:"
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 POLICIES_DIR = Path(__file__).resolve().parent
 STACKS = ("dev", "prod")
@@ -44,7 +42,7 @@ NOT_ADOPTED = (
     ("cdk-nag AwsSolutions-S1, checkov CKV_AWS_18 (S3 server access logs)",
      "the buckets are private behind IAM; CloudTrail data events answer who read what"),
     ("checkov CKV_AWS_130 (no public IP on launch)",
-     "only the public subnets map public IPs (design §5), and nothing but NAT and the ALB lives there"),
+     "only the public subnets map public IPs, and nothing but NAT and the ALB lives there"),
 )
 
 
@@ -61,16 +59,17 @@ class Rule:
 
 
 def stack_levels(stacks: Sequence[str] = STACKS) -> dict[str, dict[str, str]]:
-    """Per stack, the levels its config file sets (`all` first, then per rule), as the CLI applies them."""
+    """Per stack, every rule's level once its config file is applied, as the CLI applies it."""
+    defaults = {policy.name: (policy.enforcement_level or EnforcementLevel.ADVISORY).value
+                for policy in all_policies()}
     levels: dict[str, dict[str, str]] = {}
     for stack in stacks:
+        config: PolicyConfigs = {name: {"enforcementLevel": level, "properties": {}}
+                                 for name, level in defaults.items()}
         path = POLICIES_DIR / f"config.{stack}.json"
-        document: Mapping[str, Any] = json.loads(path.read_text()) if path.is_file() else {}
-        levels[stack] = {}
-        for name, value in sorted(document.items(), key=lambda item: item[0] != "all"):
-            level = value if isinstance(value, str) else value.get("enforcementLevel")
-            if level is not None:
-                levels[stack][name] = level
+        if path.is_file():
+            apply_config_file(config, path)
+        levels[stack] = {name: entry["enforcementLevel"] for name, entry in config.items()}
     return levels
 
 
@@ -83,8 +82,7 @@ def rules() -> list[Rule]:
         level = (policy.enforcement_level or EnforcementLevel.ADVISORY).value
         found.append(Rule(
             name=policy.name, kind=kind, level=level,
-            stack_levels={stack: configured[stack].get(policy.name, configured[stack].get("all", level))
-                          for stack in STACKS},
+            stack_levels={stack: configured[stack][policy.name] for stack in STACKS},
             severity=policy.severity.value if policy.severity else "",
             scope="stack" if type(policy).__name__ == "StackValidationPolicy" else "resource",
             description=policy.description,

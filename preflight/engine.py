@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import runpy
@@ -30,6 +29,9 @@ from pulumi.runtime.mocks import MockEngine, MockMonitor, MockSettings
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
+
+# Provider inputs and structured config are JSON strings; read them as the pack does.
+from policies.hv_rules.conventions import decoded
 
 from .durations import custom_timeouts
 from .mocks import DEFAULT_ACCOUNT, DEFAULT_REGION, AwsMocks, UnansweredInvokeError
@@ -84,11 +86,11 @@ class RecordingMonitor(MockMonitor):
     def region_and_account(self, provider_ref: str | None) -> tuple[str, str]:
         inputs = self._provider_inputs(provider_ref)
         region = inputs.get("region") or DEFAULT_REGION
-        accounts = _json_value(inputs.get("allowedAccountIds")) or [DEFAULT_ACCOUNT]
+        accounts = decoded(inputs.get("allowedAccountIds")) or [DEFAULT_ACCOUNT]
         return str(region), str(accounts[0])
 
     def default_tags(self, provider_ref: str | None) -> Mapping[str, str]:
-        default_tags = _json_value(self._provider_inputs(provider_ref).get("defaultTags")) or {}
+        default_tags = decoded(self._provider_inputs(provider_ref).get("defaultTags")) or {}
         return dict(default_tags.get("tags") or {})
 
     def _default_provider_ref(self, package: str) -> str:
@@ -96,7 +98,7 @@ class RecordingMonitor(MockMonitor):
         if package in self._default_providers:
             return self._default_providers[package]
         if self.spec.config.get("pulumi:disable-default-providers"):
-            disabled = _json_value(self.spec.config["pulumi:disable-default-providers"]) or []
+            disabled = decoded(self.spec.config["pulumi:disable-default-providers"]) or []
             if package in disabled or "*" in disabled:
                 self._fail(f"a resource uses the default {package} provider, which this stack "
                            "disables (pulumi:disable-default-providers)")
@@ -135,7 +137,8 @@ class RecordingMonitor(MockMonitor):
                        f"{request.name!r} under the same parent (the engine refuses this)")
         provider = request.provider
         package = request.type.split(":", 1)[0]
-        if request.custom and not provider and not request.type.startswith(PROVIDER_TYPE_PREFIX):
+        # As the CLI's resource monitor: custom resources and remote components get a default provider.
+        if (request.custom or request.remote) and not provider and not request.type.startswith(PROVIDER_TYPE_PREFIX):
             provider = self._default_provider_ref(package)
 
         # A resource passed as an input goes on as the CLI sends it (its id, or a component's URN):
@@ -298,15 +301,6 @@ def _plain(value: Any) -> Any:
         return int(value)
     if value == pulumi.runtime.rpc.UNKNOWN:
         return UNKNOWN_MASK
-    return value
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return None
     return value
 
 

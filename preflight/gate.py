@@ -1,188 +1,32 @@
-"""The policy gate: run real CrossGuard packs over their analyzer gRPC protocol, as the CLI does.
+"""The policy gate's session: one pack judging one run of the program over the analyzer gRPC
+protocol, as the CLI's analyzer plugin does — `Analyze` per resource (inputs) while the program
+runs, `AnalyzeStack` once (outputs, parents, dependencies) when it has finished.
 
-Each pack is started like `pulumi-analyzer-policy-python` starts it (its directory as cwd,
-`python -u -m pulumi.policy <engine> .` with its logging sent to stderr, PULUMI_CONFIG/PROJECT/
-STACK/DRY_RUN set, the port read from stdout, then stdout read to its end). The policy config
-is reconciled here, like the CLI does (schema defaults, the pack's
-initial config, then the config file: `all` first, then per policy; then JSON-schema validation),
-because the Python server does none of it and would treat a policy sent without a level as
-advisory. Then `Analyze` per resource (inputs), `AnalyzeStack` once (outputs, parents,
-dependencies), and the pack is stopped.
+The pack's process lives in `pack_process`, its reconciled config in `pack_config`.
 """
 
 from __future__ import annotations
 
-import collections
-import contextlib
-import json
-import os
 import queue
-import select
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import grpc
-import jsonschema
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+from pulumi.runtime.proto import analyzer_pb2
+
+from policies.hv_rules.conventions import EXCEPTIONS_KEY, resource_key
 
 from .engine import _package_version
 from .model import STACK_TYPE, Inventory, NotApplicable, PreflightError, ResourceRecord, Violation
-from .project import ProgramSpec, read_yaml
+from .pack_config import LEVEL_CODES, LEVELS, PolicyMeta, reconcile_config
+from .pack_process import CALL_TIMEOUT_SECONDS, PolicyPackProcess
+from .project import ProgramSpec
 
-LEVELS = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
-          analyzer_pb2.DISABLED: "disabled", analyzer_pb2.REMEDIATE: "remediate"}
-LEVEL_CODES = {name: code for code, name in LEVELS.items()}
-# The pack's tag for rules of the contract: mandatory always, no exceptions.
-CONTRACT_TAG = "contract"
+# How pulumi-policy words a rule that met an unknown value during a preview.
 CANNOT_RUN_MARKER = "during preview"
-PORT_TIMEOUT_SECONDS = 60.0
-CALL_TIMEOUT_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class PolicyMeta:
-    name: str
-    level: str
-    tags: tuple[str, ...]
-    schema: Mapping[str, Any]
-    required: tuple[str, ...]
-
-
-@dataclass
-class PolicyPackProcess:
-    """One running pack and the client talking to it."""
-
-    directory: Path
-    process: subprocess.Popen[bytes]
-    stderr: IO[bytes]
-    channel: grpc.Channel | None = None
-    name: str = ""
-    version: str = ""
-    policies: dict[str, PolicyMeta] = field(default_factory=dict)
-    config: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # The pack's stdout after its port (what its policies print), last lines only.
-    stdout: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=15))
-
-    def stderr_tail(self, lines: int = 15) -> str:
-        self.stderr.seek(0)
-        text = self.stderr.read().decode(errors="replace").strip().splitlines()
-        printed = list(self.stdout)
-        return "\n".join(text[-lines:] + (["(printed by the pack:)", *printed] if printed else []))
-
-    def call(self, what: str, method: Any, request: Any) -> Any:
-        return self.result(what, method.future(request, timeout=CALL_TIMEOUT_SECONDS))
-
-    def result(self, what: str, future: Any) -> Any:
-        """The answer to a call sent earlier, or a PreflightError naming what failed and why."""
-        try:
-            return future.result()
-        except grpc.RpcError as error:
-            detail = error.details() if hasattr(error, "details") else str(error)
-            tail = self.stderr_tail()
-            raise PreflightError(f"policy pack {self.directory} failed during {what}: {detail}"
-                                 + (f"\n{tail}" if tail else "")) from None
-
-    @property
-    def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
-        """The client, once the pack has announced its port (it boots while the program runs)."""
-        if self.channel is None:
-            port = _read_port(self.process, self.stderr, self.directory, self.stdout)
-            self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-            self._stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
-        return self._stub
-
-    def stop(self) -> None:
-        if self.channel is not None:
-            self.channel.close()
-        if self.process.poll() is None:
-            # The pack's server loop stops cleanly on KeyboardInterrupt.
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.stderr.close()
-
-
-def pack_python(directory: Path) -> str:
-    """The interpreter the CLI would use: the pack's configured virtualenv, else ours."""
-    policy_file = directory / "PulumiPolicy.yaml"
-    settings = read_yaml(policy_file) if policy_file.is_file() else None
-    runtime = settings.get("runtime") if isinstance(settings, dict) else None
-    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
-    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
-    if virtualenv:
-        candidate = (directory / virtualenv / "bin" / "python")
-        if candidate.is_file():
-            return str(candidate)
-    return sys.executable
-
-
-# `python -m pulumi.policy`, plus logging to stderr: grpc logs a policy's exception (type and
-# traceback) but its logger has only a NullHandler, so without this the traceback is lost.
-_BOOT = ("import logging, runpy; logging.basicConfig(format='%(message)s'); "
-         "runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)")
-
-
-def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
-    pack_dir = Path(directory).resolve()
-    if not (pack_dir / "PulumiPolicy.yaml").is_file():
-        # The CLI reads the pack's runtime from this file and refuses a directory without it.
-        raise PreflightError(f"--policy-pack {directory}: no PulumiPolicy.yaml there (a policy pack "
-                             "directory holds PulumiPolicy.yaml naming its runtime, e.g. `runtime: python`)")
-    if not (pack_dir / "__main__.py").is_file():
-        raise PreflightError(f"--policy-pack {directory}: no __main__.py there (not a Python policy pack)")
-    env = {**os.environ, "PULUMI_CONFIG": json.dumps(dict(spec.config)),
-           "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(spec.secret_keys)),
-           "PULUMI_PROJECT": spec.project, "PULUMI_STACK": spec.stack,
-           "PULUMI_DRY_RUN": "true" if spec.dry_run else "false",
-           "PULUMI_ORGANIZATION": "organization"}
-    stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by PolicyPackProcess.stop
-    process = subprocess.Popen(
-        [pack_python(pack_dir), "-u", "-c", _BOOT, "127.0.0.1:0", "."],
-        cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
-    return PolicyPackProcess(directory=pack_dir, process=process, stderr=stderr)
-
-
-def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Path,
-               output: collections.deque[str]) -> int:
-    assert process.stdout is not None
-    deadline = time.monotonic() + PORT_TIMEOUT_SECONDS
-    line = b""
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.2)
-        if ready:
-            line = process.stdout.readline()
-            break
-        if process.poll() is not None:
-            break
-    text = line.decode(errors="replace").strip()
-    if text.isdigit():
-        # Keep reading: a policy's print() must never fill the pipe and block the pack.
-        threading.Thread(target=_drain, args=(process.stdout, output), daemon=True).start()
-        return int(text)
-    process.kill()
-    process.wait()
-    stderr.seek(0)
-    tail = "\n".join(stderr.read().decode(errors="replace").strip().splitlines()[-15:])
-    raise PreflightError(f"policy pack {pack_dir} did not start (exit code {process.returncode}, "
-                         f"stdout {text!r}):\n{tail}")
-
-
-def _drain(stdout: IO[bytes], sink: collections.deque[str]) -> None:
-    """Read the pack's stdout to its end, keeping the last lines for error messages."""
-    for line in iter(stdout.readline, b""):
-        sink.append(line.decode(errors="replace").rstrip("\n"))
 
 
 def describe_pack(pack: PolicyPackProcess, spec: ProgramSpec) -> analyzer_pb2.AnalyzerInfo:
@@ -208,95 +52,6 @@ def describe_pack(pack: PolicyPackProcess, spec: ProgramSpec) -> analyzer_pb2.An
             schema=schema, required=tuple(policy.configSchema.required))
     return info
 
-
-STRICTER = "the CLI would accept this; preflight refuses it because"
-
-
-def reconcile_config(pack: PolicyPackProcess, info: analyzer_pb2.AnalyzerInfo, config_file: Path | None,
-                     cli_compatible: bool = False) -> dict[str, dict[str, Any]]:
-    """Each policy's final level and properties, as the CLI would send them in Configure. Like the
-    CLI, every error of every policy is collected ("<policy>: <error>") and all are reported."""
-    config: dict[str, dict[str, Any]] = {}
-    for meta in pack.policies.values():
-        defaults = {key: spec["default"] for key, spec in meta.schema.items()
-                    if isinstance(spec, dict) and "default" in spec}
-        config[meta.name] = {"enforcementLevel": meta.level, "properties": defaults}
-    for name, initial in info.initialConfig.items():
-        if name in config:
-            config[name]["enforcementLevel"] = LEVELS[initial.enforcementLevel]
-            config[name]["properties"].update(json_format.MessageToDict(initial.properties))
-    errors: list[str] = []
-    if config_file is not None:
-        errors += _apply_config_file(pack, config, config_file, cli_compatible)
-    for name, entry in config.items():
-        meta = pack.policies[name]
-        if CONTRACT_TAG in meta.tags and entry["enforcementLevel"] != "mandatory":
-            errors.append(f"{name} is a contract rule and must stay mandatory "
-                          f"(the config makes it {entry['enforcementLevel']})")
-        if CONTRACT_TAG in meta.tags and "exceptions" in entry["properties"]:
-            errors.append(f"{name} is a contract rule and accepts no exceptions")
-        # The CLI's schema: type, properties, required (undeclared properties pass).
-        schema = {"type": "object", "properties": dict(meta.schema), "required": list(meta.required)}
-        validator = jsonschema.Draft7Validator(schema)
-        for error in sorted(validator.iter_errors(entry["properties"]), key=lambda e: list(e.absolute_path)):
-            path = ".".join(str(p) for p in error.absolute_path)
-            errors.append(f"{name}: {path + ': ' if path else ''}{error.message}")
-        undeclared = sorted(set(entry["properties"]) - set(meta.schema))
-        if undeclared and not cli_compatible:
-            errors.append(f"{name}: {', '.join(map(repr, undeclared))} not declared by the rule's schema "
-                          f"({STRICTER} an undeclared property is most likely a typo that the rule "
-                          f"ignores; declared: {', '.join(sorted(meta.schema)) or 'none'})")
-    if errors:
-        where = str(config_file) if config_file else f"policy pack {pack.name}"
-        raise PreflightError(f"{where}: policy config of pack {pack.name} is invalid:\n"
-                             + "\n".join(f"  - {error}" for error in errors))
-    pack.config = config
-    return config
-
-
-def _apply_config_file(pack: PolicyPackProcess, config: dict[str, dict[str, Any]], path: Path,
-                       cli_compatible: bool) -> list[str]:
-    """Apply the file; returns the config errors found (policies the pack does not have)."""
-    errors = []
-    try:
-        document = json.loads(path.read_text())
-    except OSError as error:
-        raise PreflightError(f"--policy-pack-config {path}: cannot be read ({error.strerror})") from None
-    except json.JSONDecodeError as error:
-        raise PreflightError(f"{path}: not valid JSON ({error})") from None
-    if not isinstance(document, dict):
-        raise PreflightError(f"{path}: expected a JSON object of policy names")
-    entries = sorted(document.items(), key=lambda item: item[0] != "all")  # `all` applies first
-    for name, value in entries:
-        targets = list(config) if name == "all" else [name]
-        level, properties = _split_entry(path, name, value)
-        if name != "all" and name not in config:
-            # The CLI keeps such an entry and the pack never uses it.
-            if not cli_compatible:
-                errors.append(f"{name!r} is not a policy of pack {pack.name} ({STRICTER} a config for a "
-                              f"policy that does not exist configures nothing; policies: "
-                              f"{', '.join(sorted(config))})")
-            continue
-        for target in targets:
-            if level is not None:
-                config[target]["enforcementLevel"] = level
-            if name != "all":
-                config[target]["properties"].update(properties)
-    return errors
-
-
-def _split_entry(path: Path, name: str, value: Any) -> tuple[str | None, dict[str, Any]]:
-    if isinstance(value, str):
-        level, properties = value, {}
-    elif isinstance(value, dict):
-        properties = dict(value)
-        level = properties.pop("enforcementLevel", None)
-    else:
-        raise PreflightError(f"{path}: {name}: expected an enforcement level or an object")
-    if level is not None and level not in LEVEL_CODES:
-        raise PreflightError(f"{path}: {name}: enforcement level {level!r} is not one of "
-                             f"{', '.join(LEVEL_CODES)}")
-    return level, properties
 
 
 def configure(pack: PolicyPackProcess, config: Mapping[str, Mapping[str, Any]] | None = None) -> None:
@@ -427,7 +182,8 @@ class PackSession:
     def _work(self) -> None:
         try:
             info = describe_pack(self.pack, self._spec)
-            reconcile_config(self.pack, info, self._config_file, cli_compatible=self._cli_compatible)
+            self.pack.config = reconcile_config(self.pack.name, self.pack.policies, info.initialConfig,
+                                                self._config_file, cli_compatible=self._cli_compatible)
             configure(self.pack)
             self.configured.set()
             pending = []
@@ -498,31 +254,6 @@ def _collect(pack: PolicyPackProcess, response: Any, urn: str, violations: list[
                                             urn=urn, reason=entry.reason))
 
 
-@contextlib.contextmanager
-def running_packs(directories: Sequence[str | Path], spec: ProgramSpec) -> Iterator[list[PolicyPackProcess]]:
-    """Start every pack (they boot while the program runs); always stop them."""
-    packs: list[PolicyPackProcess] = []
-    try:
-        for directory in directories:
-            packs.append(launch_pack(directory, spec))
-        yield packs
-    finally:
-        for pack in packs:
-            pack.stop()
-
-
-def gate(packs: Sequence[PolicyPackProcess], config_files: Sequence[Path | None], spec: ProgramSpec,
-         inventory: Inventory, cli_compatible: bool = False) -> tuple[list[Violation], list[NotApplicable]]:
-    """Judge a finished inventory with every pack (preflight itself streams while the program runs).
-    Nothing is remediated here: remediation changes what is registered, so it runs with the program."""
-    sessions = [PackSession(pack, spec, config_file, cli_compatible)
-                for pack, config_file in zip(packs, config_files, strict=True)]
-    for session in sessions:
-        for resource in inventory.resources:
-            session.submit(resource)
-    return finish_sessions(sessions, inventory)
-
-
 def finish_sessions(sessions: Sequence[PackSession],
                     inventory: Inventory) -> tuple[list[Violation], list[NotApplicable]]:
     violations: list[Violation] = []
@@ -538,10 +269,10 @@ def finish_sessions(sessions: Sequence[PackSession],
 # resource (or the stack), so the CLI cannot report them; preflight holds both and does.
 def unmatched_exceptions(pack: PolicyPackProcess, inventory: Inventory) -> list[Violation]:
     """One mandatory violation per configured exception whose `<type>::<name>` is not in the stack."""
-    present = {f"{resource.type}::{resource.name}" for resource in inventory.resources}
+    present = {resource_key(resource.type, resource.name) for resource in inventory.resources}
     stale = []
     for policy, entry in sorted(pack.config.items()):
-        for exception in entry["properties"].get("exceptions") or []:
+        for exception in entry["properties"].get(EXCEPTIONS_KEY) or []:
             if isinstance(exception, Mapping) and exception.get("resource") not in present:
                 stale.append(Violation(
                     policy_pack=pack.name, policy=policy, enforcement_level="mandatory", urn="",

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from policies.hv_rules.conventions import EXCEPTION_PREFIX
+
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 
@@ -114,10 +116,6 @@ class Violation:
         return {"policyPack": self.policy_pack, "policy": self.policy,
                 "enforcementLevel": self.enforcement_level, "urn": self.urn,
                 "message": self.message}
-
-
-# How the pack words a not-applicable caused by a configured exception.
-EXCEPTION_PREFIX = "exception "
 
 
 @dataclass(frozen=True)

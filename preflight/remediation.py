@@ -19,8 +19,9 @@ from typing import Any
 from google.protobuf import json_format
 
 from .engine import SIG_KEY, _plain
-from .gate import PackSession, PolicyPackProcess, _analyze_request
+from .gate import PackSession, _analyze_request
 from .model import PropertyChange, Remediation, ResourceRecord, Violation
+from .pack_process import PolicyPackProcess
 
 REMEDIATE = "remediate"
 CANNOT_REMEDIATE_PREFIX = "can't run remediation"

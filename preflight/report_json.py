@@ -1,4 +1,4 @@
-"""The JSON report of DESIGN §8."""
+"""The JSON report: inventory, violations, not-applicable results and the verdict, for CI and reviews."""
 
 from __future__ import annotations
 

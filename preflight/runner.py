@@ -8,8 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from .engine import run_program
-from .gate import PackSession, finish_sessions, running_packs
+from .gate import PackSession, finish_sessions
 from .model import PreflightError, Report, ResourceRecord
+from .pack_process import running_packs
 from .project import ProgramSpec, load_program
 from .remediation import Remediator
 from .unknowns import blind_spots

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .gate import CANNOT_RUN_MARKER, PolicyPackProcess
+from .gate import CANNOT_RUN_MARKER
 from .model import BlindSpot, Violation
+from .pack_process import PolicyPackProcess
 
 ENFORCED_LEVELS = ("mandatory", "remediate")
 CANNOT_RUN_PREFIXES = ("can't run policy", "can't run remediation")

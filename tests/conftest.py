@@ -22,8 +22,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from preflight.engine import run_program  # noqa: E402
-from preflight.gate import PolicyPackProcess, running_packs  # noqa: E402
 from preflight.model import Inventory  # noqa: E402
+from preflight.pack_process import PolicyPackProcess, running_packs  # noqa: E402
 from preflight.project import ProgramSpec, load_program  # noqa: E402
 from preflight.runner import DEFAULT_POLICY_PACK  # noqa: E402
 

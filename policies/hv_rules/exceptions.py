@@ -30,13 +30,15 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema, StackValidationArgs
 
+from .conventions import EXCEPTIONS_KEY, exception_reason, resource_key
+
 # `<type token>::<logical name>`, e.g. `aws:s3/bucket:Bucket::assets`.
 RESOURCE_PATTERN = r"^[^:\s]+:[^:\s]+:[^:\s]+::\S+$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 MIN_REASON_LENGTH = 20
 
 EXCEPTIONS_SCHEMA = PolicyConfigSchema(properties={
-    "exceptions": {
+    EXCEPTIONS_KEY: {
         "type": "array",
         "description": "Resources this rule does not apply to, each with a reason, a ticket and an expiry.",
         "items": {
@@ -62,11 +64,6 @@ def today_utc() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def resource_key(resource_type: str, name: str) -> str:
-    """How an exception names a resource: `aws:s3/bucket:Bucket::assets`."""
-    return f"{resource_type}::{name}"
-
-
 @dataclass(frozen=True)
 class RuleException:
     resource: str
@@ -86,7 +83,7 @@ class RuleException:
         return expiry is not None and today <= expiry
 
     def not_applicable_reason(self) -> str:
-        return f"exception {self.ticket} until {self.expires}: {self.reason}"
+        return exception_reason(self.ticket, self.expires, self.reason)
 
     def expired_message(self) -> str:
         if self.expiry() is None:
@@ -98,7 +95,7 @@ class RuleException:
 
 
 def configured_exceptions(config: Mapping[str, Any] | None) -> list[RuleException]:
-    entries: Sequence[Any] = (config or {}).get("exceptions") or []
+    entries: Sequence[Any] = (config or {}).get(EXCEPTIONS_KEY) or []
     return [RuleException(resource=str(entry["resource"]), reason=str(entry["reason"]),
                           ticket=str(entry["ticket"]), expires=str(entry["expires"]))
             for entry in entries]

@@ -1,16 +1,11 @@
-"""Contract: every AWS resource belongs to a service of the contract's list."""
+"""Contract: every resource, and every remote component's package, belongs to a service of the contract's list."""
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import CONTRACT, package_and_module, short_name
+from .conventions import CONTRACT
+from .support import package_and_module, resource_rule, short_name
 
 # pulumi-aws modules of the contract's services (ec2 and vpc for networking only: servers are
 # refused by hv-ec2-forbid-servers; sns only feeds alarms; kms and bedrock logging for posture;
@@ -21,14 +16,19 @@ CONTRACT_MODULES = frozenset({
     "codestarconnections", "codeconnections", "scheduler", "sqs", "appautoscaling", "sns", "kms",
     "bedrock", "bedrockmodel", "budgets", "costexplorer",
 })
-# Packages that create no cloud resources of their own, plus this project's components.
-NEUTRAL_PACKAGES = frozenset({"pulumi", "random", "hv"})
+# Packages that create no cloud resources of their own.
+NEUTRAL_PACKAGES = frozenset({"pulumi", "random"})
 # Out-of-contract services with a rule of their own, so they are not reported twice.
 REPORTED_ELSEWHERE = frozenset({"lambda", "sfn", "apprunner", "eks", "opensearch", "opensearchserverless",
                                 "opensearchingest", "elasticsearch", "stepfunctions", "autoscaling"})
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.provider is None:
+        # A local component: a grouping in the program, not a service (whatever its package, e.g.
+        # `acme:web:Site`); the engine sends a provider with every custom resource and remote
+        # component, and those are judged, the component's children included.
+        return
     package, module = package_and_module(args.resource_type)
     if package in NEUTRAL_PACKAGES:
         return
@@ -42,13 +42,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "write a discovery doc first.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-aws-allow-contract-services-only",
+policy = resource_rule(
+    "hv-aws-allow-contract-services-only",
+    kind=CONTRACT,
     description="Every resource belongs to an AWS service of the foundation contract.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="Build the capability from contract services (ECS Fargate, ALB, RDS, DynamoDB, "
                       "ElastiCache, S3, Secrets Manager, CloudWatch, Cognito, CodePipeline, Bedrock…).",
-    tags=[CONTRACT],
+    validate=validate,
 )

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import CONTRACT, package_and_module, short_name
+from .conventions import CONTRACT
+from .support import package_and_module, resource_rule, short_name
 
 # Modules of the AWS providers (aws, aws-native) whose every resource is out of contract.
 FORBIDDEN_MODULES = {
@@ -43,14 +38,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "Use RDS for PostgreSQL (aws.rds.Instance, engine 'postgres').")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-aws-forbid-out-of-contract-services",
+policy = resource_rule(
+    "hv-aws-forbid-out-of-contract-services",
+    kind=CONTRACT,
     description="Lambda, Step Functions, App Runner, EKS, OpenSearch/Elasticsearch and Aurora are "
                 "not in the foundation contract.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Remove the resource; run compute on ECS Fargate and relational data on RDS "
                       "PostgreSQL. A new service needs a discovery doc, not a pull request.",
-    tags=[CONTRACT],
+    validate=validate,
 )

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import CONTRACT, CONTRACT_ACCOUNT_ID, decoded
+from .conventions import CONTRACT, decoded
+from .support import CONTRACT_ACCOUNT_ID, resource_rule
 
 AWS_PROVIDERS = ("pulumi:providers:aws",)
 STATIC_CREDENTIALS = ("accessKey", "secretKey", "token")
@@ -31,13 +26,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "Use an IAM role (GitHub OIDC in CI, SSO locally).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-aws-pin-account",
+policy = resource_rule(
+    "hv-aws-pin-account",
+    kind=CONTRACT,
     description=f"Every AWS provider is pinned to account {CONTRACT_ACCOUNT_ID} and carries no static keys.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps=f"Set allowed_account_ids=['{CONTRACT_ACCOUNT_ID}'] on the provider and remove "
                       "access keys from its configuration.",
-    tags=[CONTRACT],
+    validate=validate,
 )

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import CONTRACT, CONTRACT_REGION, short_name
+from .conventions import CONTRACT
+from .support import CONTRACT_REGION, resource_rule, short_name
 
 AWS_PROVIDERS = ("pulumi:providers:aws", "pulumi:providers:aws-native")
 
@@ -28,13 +23,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          f"{CONTRACT_REGION}. Remove the `region` argument.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-aws-pin-region",
+policy = resource_rule(
+    "hv-aws-pin-region",
+    kind=CONTRACT,
     description=f"Every AWS provider and every resource is in {CONTRACT_REGION}, the contract's only region.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps=f"Pin aws.Provider(region='{CONTRACT_REGION}') and `aws:region: {CONTRACT_REGION}`; "
                       "drop resource-level `region` overrides.",
-    tags=[CONTRACT],
+    validate=validate,
 )

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import CONTRACT, PILLARS, REQUIRED_TAGS, provider_default_tags, short_name
+from .conventions import CONTRACT
+from .resources import provider_default_tags
+from .support import PILLARS, REQUIRED_TAGS, resource_rule, short_name
 from .taggable import taggable_types
 
 # Scanned when the pack starts, so the first Analyze call does not pay for it.
@@ -34,14 +30,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          f"(allowed: {', '.join(PILLARS)}).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-aws-require-cost-tags",
+policy = resource_rule(
+    "hv-aws-require-cost-tags",
+    kind=CONTRACT,
     description="Every taggable resource carries the cost tags pillar (aws, hub-v2, clawbot, airtable), "
                 "service and environment.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.MEDIUM,
     remediation_steps="Add tags={'pillar': …, 'service': …}; `environment` comes from the provider's "
                       "default_tags.",
-    tags=[CONTRACT],
+    validate=validate,
 )

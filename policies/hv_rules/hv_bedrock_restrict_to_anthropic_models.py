@@ -13,17 +13,11 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .iam import read_identity_documents
-from .support import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, SECURITY, short_name
+from .support import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, resource_rule, short_name
 
 # Foundation models live in every destination region of a cross-region profile (no account);
 # inference profiles are ours, in the contract region.
@@ -77,15 +71,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                                  f"profiles) of {CONTRACT_ACCOUNT_ID} in {CONTRACT_REGION}.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-bedrock-restrict-to-anthropic-models",
+policy = resource_rule(
+    "hv-bedrock-restrict-to-anthropic-models",
+    kind=SECURITY,
     description="Bedrock model access applies only to Anthropic foundation models and us.anthropic.* "
                 "inference profiles.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="Resources: the configured us.anthropic.* inference profiles in us-east-2 and "
                       "arn:aws:bedrock:<us-east-1|us-east-2|us-west-2>::foundation-model/anthropic.*.",
-    tags=[SECURITY],
-    config_schema=EXCEPTIONS_SCHEMA,
+    validate=validate,
 )

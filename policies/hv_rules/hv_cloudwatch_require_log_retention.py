@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
-from .support import SECURITY, anchor, short_name
+from .conventions import SECURITY
+from .support import resource_rule, short_name
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
@@ -22,13 +16,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "are kept (and billed) forever. Set retention_in_days (dev 14, prod 90).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-cloudwatch-require-log-retention",
+policy = resource_rule(
+    "hv-cloudwatch-require-log-retention",
+    kind=SECURITY,
     description="Every CloudWatch log group sets retentionInDays.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.LOW,
     remediation_steps="retention_in_days from the stack posture (dev 14, prod 90).",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_66")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_66",),
+    validate=validate,
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import only_in_prod
-from .support import ADVISORY, short_name
+from .support import resource_rule, short_name
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 MIN_PROD_DAYS = 90
@@ -29,12 +24,11 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          f"retention_in_days={MIN_PROD_DAYS}.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-cloudwatch-retain-prod-logs",
+policy = resource_rule(
+    "hv-cloudwatch-retain-prod-logs",
+    kind=ADVISORY,
     description=f"Prod log groups keep logs at least {MIN_PROD_DAYS} days.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,
     remediation_steps=f"retention_in_days>={MIN_PROD_DAYS} in prod (the posture default).",
-    tags=[ADVISORY],
+    validate=validate,
 )

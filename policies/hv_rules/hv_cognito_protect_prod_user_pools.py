@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import only_in_prod
-from .support import SECURITY, short_name
+from .support import resource_rule, short_name
 
 USER_POOL = "aws:cognito/userPool:UserPool"
 ACTIVE = "ACTIVE"
@@ -28,13 +22,11 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "deletion_protection='ACTIVE'.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-cognito-protect-prod-user-pools",
+policy = resource_rule(
+    "hv-cognito-protect-prod-user-pools",
+    kind=SECURITY,
     description="Prod Cognito user pools have deletion protection ACTIVE.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="In prod: deletion_protection='ACTIVE'.",
-    tags=[SECURITY],
-    config_schema=EXCEPTIONS_SCHEMA,
+    validate=validate,
 )

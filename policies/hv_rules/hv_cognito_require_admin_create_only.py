@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import is_true
-from .support import SECURITY, short_name
+from .support import resource_rule, short_name
 
 USER_POOL = "aws:cognito/userPool:UserPool"
 
@@ -28,13 +22,11 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "True; people arrive through the Google federation.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-cognito-require-admin-create-only",
+policy = resource_rule(
+    "hv-cognito-require-admin-create-only",
+    kind=SECURITY,
     description="Cognito user pools are admin-create-only (no self sign-up).",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="admin_create_user_config={'allow_admin_create_user_only': True}.",
-    tags=[SECURITY],
-    config_schema=EXCEPTIONS_SCHEMA,
+    validate=validate,
 )

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import is_true, only_in_prod
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 TABLE = "aws:dynamodb/table:Table"
 
@@ -29,13 +23,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         report_violation(f"{resource} has no deletion protection: set deletion_protection_enabled=True.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-dynamodb-protect-prod-tables",
+policy = resource_rule(
+    "hv-dynamodb-protect-prod-tables",
+    kind=SECURITY,
     description="Prod DynamoDB tables have point-in-time recovery and deletion protection.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="In prod: point_in_time_recovery={'enabled': True}, deletion_protection_enabled=True.",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-DDB3"), anchor("checkov:CKV_AWS_28")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-DDB3", "checkov:CKV_AWS_28"),
+    validate=validate,
 )

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import CONTRACT, decoded, short_name
+from .conventions import CONTRACT, decoded
+from .support import resource_rule, short_name
 
 SERVER_TYPES = {
     "aws:ec2/instance:Instance": "an EC2 instance",
@@ -47,14 +42,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "FARGATE_SPOT are allowed.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ec2-forbid-servers",
+policy = resource_rule(
+    "hv-ec2-forbid-servers",
+    kind=CONTRACT,
     description="No servers to SSH into: no EC2 instances, key pairs, launch templates, auto-scaling "
                 "groups, or ECS tasks on EC2.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Run the process as an ECS Fargate service (requiresCompatibilities=['FARGATE']); "
                       "use ECS Exec in dev instead of SSH.",
-    tags=[CONTRACT],
+    validate=validate,
 )

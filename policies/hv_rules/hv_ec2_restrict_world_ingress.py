@@ -6,17 +6,11 @@ import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import as_list
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 WORLD_OPEN_PORTS = frozenset({80, 443})
 GROUPS_WITH_INLINE_RULES = ("aws:ec2/securityGroup:SecurityGroup",
@@ -77,15 +71,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "or the VPC CIDR instead.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ec2-restrict-world-ingress",
+policy = resource_rule(
+    "hv-ec2-restrict-world-ingress",
+    kind=SECURITY,
     description="Security-group ingress from 0.0.0.0/0 or ::/0 is limited to tcp/80 and tcp/443.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Open the world only on the ALB's 80/443; everything else takes its source from a "
                       "security group (referenced_security_group_id) or the VPC CIDR.",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-EC23"), anchor("checkov:CKV_AWS_24"),
-          anchor("checkov:CKV_AWS_25"), anchor("checkov:CKV_AWS_277")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-EC23", "checkov:CKV_AWS_24", "checkov:CKV_AWS_25", "checkov:CKV_AWS_277"),
+    validate=validate,
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import is_true
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 REPOSITORY = "aws:ecr/repository:Repository"
 
@@ -24,13 +19,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "True}.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecr-enable-scan-on-push",
+policy = resource_rule(
+    "hv-ecr-enable-scan-on-push",
+    kind=ADVISORY,
     description="ECR repositories scan images on push.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="image_scanning_configuration={'scan_on_push': True}.",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_163"),
-          anchor("pulumi:aws-ecr-repository-disallow-repo-without-image-scans")],
+    anchors=("checkov:CKV_AWS_163", "pulumi:aws-ecr-repository-disallow-repo-without-image-scans"),
+    validate=validate,
 )

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .support import ADVISORY, anchor, short_name
+from .conventions import ADVISORY
+from .support import resource_rule, short_name
 
 REPOSITORY = "aws:ecr/repository:Repository"
 IMMUTABLE = "IMMUTABLE"
@@ -26,13 +21,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "image_tag_mutability='IMMUTABLE' (deploys use the git SHA tag).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecr-require-immutable-tags",
+policy = resource_rule(
+    "hv-ecr-require-immutable-tags",
+    kind=ADVISORY,
     description="ECR repositories have immutable image tags.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="image_tag_mutability='IMMUTABLE'.",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_51"),
-          anchor("pulumi:aws-ecr-repository-disallow-repo-without-immutable-image")],
+    anchors=("checkov:CKV_AWS_51", "pulumi:aws-ecr-repository-disallow-repo-without-immutable-image"),
+    validate=validate,
 )

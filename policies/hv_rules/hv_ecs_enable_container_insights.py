@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import as_list
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 CLUSTER = "aws:ecs/cluster:Cluster"
 ON = ("enabled", "enhanced")
@@ -27,12 +22,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "'value': 'enabled'}].")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecs-enable-container-insights",
+policy = resource_rule(
+    "hv-ecs-enable-container-insights",
+    kind=ADVISORY,
     description="ECS clusters enable CloudWatch Container Insights.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,
     remediation_steps="settings=[{'name': 'containerInsights', 'value': 'enabled'}] (prod posture).",
-    tags=[ADVISORY, anchor("cdk-nag:AwsSolutions-ECS4"), anchor("checkov:CKV_AWS_65")],
+    anchors=("cdk-nag:AwsSolutions-ECS4", "checkov:CKV_AWS_65"),
+    validate=validate,
 )

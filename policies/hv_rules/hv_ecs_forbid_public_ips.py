@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import is_true
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 ECS_SERVICES = ("aws:ecs/service:Service",)
 
@@ -28,14 +22,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "(egress through NAT).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecs-forbid-public-ips",
+policy = resource_rule(
+    "hv-ecs-forbid-public-ips",
+    kind=SECURITY,
     description="ECS services do not assign public IP addresses to their tasks.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="network_configuration.assign_public_ip=False; tasks run in private-app subnets "
                       "and are reached only through the ALB.",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_333")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_333",),
+    validate=validate,
 )

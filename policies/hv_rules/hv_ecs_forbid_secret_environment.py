@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from .containers import TASK_DEFINITION, read_containers
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import as_list
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 # A name ending in one of these (any case) is a secret: API_KEY, DB_PASSWORD, githubToken…
 SECRET_SUFFIXES = ("KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIALS")
@@ -37,15 +31,14 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                                  "<Secrets Manager secret ARN>}.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecs-forbid-secret-environment",
+policy = resource_rule(
+    "hv-ecs-forbid-secret-environment",
+    kind=SECURITY,
     description="No container environment variable named *KEY, *SECRET, *TOKEN, *PASSWORD, *PASSWD or "
                 "*CREDENTIALS carries a literal value.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Store the value in Secrets Manager and reference it from the container's `secrets` "
                       "(valueFrom the secret ARN); grant the execution role that secret only.",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-ECS2")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-ECS2",),
+    validate=validate,
 )

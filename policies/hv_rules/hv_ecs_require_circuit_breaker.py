@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import is_true
-from .support import SECURITY, short_name
+from .support import resource_rule, short_name
 
 ECS_SERVICE = "aws:ecs/service:Service"
 # The circuit breaker belongs to the ECS rolling-update controller.
@@ -37,13 +31,11 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "rollback=True.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecs-require-circuit-breaker",
+policy = resource_rule(
+    "hv-ecs-require-circuit-breaker",
+    kind=SECURITY,
     description="ECS services enable the deployment circuit breaker with rollback.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.MEDIUM,
     remediation_steps="deployment_circuit_breaker={'enable': True, 'rollback': True}.",
-    tags=[SECURITY],
-    config_schema=EXCEPTIONS_SCHEMA,
+    validate=validate,
 )

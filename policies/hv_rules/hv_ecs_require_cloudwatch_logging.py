@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from .containers import TASK_DEFINITION, read_containers
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
-from .support import SECURITY, anchor, short_name
+from .conventions import SECURITY
+from .support import resource_rule, short_name
 
 CLOUDWATCH_DRIVER = "awslogs"
 
@@ -31,14 +25,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "'awslogs-stream-prefix': <container>}}.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecs-require-cloudwatch-logging",
+policy = resource_rule(
+    "hv-ecs-require-cloudwatch-logging",
+    kind=SECURITY,
     description="Every container logs to CloudWatch Logs with the awslogs driver.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.MEDIUM,
     remediation_steps="logConfiguration.logDriver='awslogs' to the service's log group, for every "
                       "container (sidecars included).",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-ECS7")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-ECS7",),
+    validate=validate,
 )

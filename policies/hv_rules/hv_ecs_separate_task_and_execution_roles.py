@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from .containers import TASK_DEFINITION
-from .support import ADVISORY, anchor, short_name
+from .conventions import ADVISORY
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -24,12 +19,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "ECS. Give it a task role of its own.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecs-separate-task-and-execution-roles",
+policy = resource_rule(
+    "hv-ecs-separate-task-and-execution-roles",
+    kind=ADVISORY,
     description="Task definitions use different task and execution roles.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="An execution role (pull, logs, its secrets) and a task role (what the app uses).",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_249")],
+    anchors=("checkov:CKV_AWS_249",),
+    validate=validate,
 )

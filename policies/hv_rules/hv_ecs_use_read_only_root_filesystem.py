@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from .containers import TASK_DEFINITION, read_containers
+from .conventions import ADVISORY
 from .resources import is_true
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -26,12 +21,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "for the paths it writes (/tmp), where the app allows.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-ecs-use-read-only-root-filesystem",
+policy = resource_rule(
+    "hv-ecs-use-read-only-root-filesystem",
+    kind=ADVISORY,
     description="Containers run with a read-only root filesystem.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,
     remediation_steps="readonlyRootFilesystem=true plus a bind-mount volume for writable paths.",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_336")],
+    anchors=("checkov:CKV_AWS_336",),
+    validate=validate,
 )

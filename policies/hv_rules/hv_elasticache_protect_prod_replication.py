@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import is_true, only_in_prod
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 
@@ -30,13 +24,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "replica is promoted when the primary fails.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-elasticache-protect-prod-replication",
+policy = resource_rule(
+    "hv-elasticache-protect-prod-replication",
+    kind=SECURITY,
     description="Prod ElastiCache replication groups are Multi-AZ with automatic failover.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="In prod: num_cache_clusters>=2, multi_az_enabled=True, automatic_failover_enabled=True.",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-AEC4"), anchor("checkov:CKV2_AWS_50")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-AEC4", "checkov:CKV2_AWS_50"),
+    validate=validate,
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import as_list
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 
@@ -26,13 +21,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "Secrets Manager) or user_group_ids.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-elasticache-require-auth",
+policy = resource_rule(
+    "hv-elasticache-require-auth",
+    kind=ADVISORY,
     description="ElastiCache replication groups require an AUTH token or RBAC user groups.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="auth_token from pulumi_random, stored in Secrets Manager for the services that use "
                       "Redis (requires transit encryption).",
-    tags=[ADVISORY, anchor("cdk-nag:AwsSolutions-AEC6"), anchor("checkov:CKV_AWS_31")],
+    anchors=("cdk-nag:AwsSolutions-AEC6", "checkov:CKV_AWS_31"),
+    validate=validate,
 )

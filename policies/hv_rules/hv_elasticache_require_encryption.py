@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import is_true
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
@@ -37,15 +31,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "without TLS. Finish the migration and set transit_encryption_mode='required'.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-elasticache-require-encryption",
+policy = resource_rule(
+    "hv-elasticache-require-encryption",
+    kind=SECURITY,
     description="ElastiCache replication groups encrypt at rest and in transit.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="aws.elasticache.ReplicationGroup(at_rest_encryption_enabled=True, "
                       "transit_encryption_enabled=True) with an AUTH token; clients use rediss://.",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-AEC3"), anchor("checkov:CKV_AWS_29"),
-          anchor("checkov:CKV_AWS_30")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-AEC3", "checkov:CKV_AWS_29", "checkov:CKV_AWS_30"),
+    validate=validate,
 )

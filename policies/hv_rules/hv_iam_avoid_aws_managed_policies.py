@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .iam import attached_policy_arns, aws_managed_policy_name
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -22,13 +17,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "naming the actions and ARNs the role needs.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-iam-avoid-aws-managed-policies",
+policy = resource_rule(
+    "hv-iam-avoid-aws-managed-policies",
+    kind=ADVISORY,
     description="Roles, users and groups attach customer-managed policies, not AWS-managed ones.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,
     remediation_steps="Replace the managed policy with an inline or customer-managed policy scoped to the "
                       "resources of the stack.",
-    tags=[ADVISORY, anchor("cdk-nag:AwsSolutions-IAM4")],
+    anchors=("cdk-nag:AwsSolutions-IAM4",),
+    validate=validate,
 )

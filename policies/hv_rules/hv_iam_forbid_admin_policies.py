@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .iam import attached_policy_arns, aws_managed_policy_name
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 ADMIN_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
 
@@ -25,13 +19,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "and resources the role needs.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-iam-forbid-admin-policies",
+policy = resource_rule(
+    "hv-iam-forbid-admin-policies",
+    kind=SECURITY,
     description="No role, user or group gets AdministratorAccess, PowerUserAccess or IAMFullAccess.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Replace the AWS managed admin policy with a customer-managed least-privilege one.",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_274"), anchor("checkov:CKV2_AWS_56")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_274", "checkov:CKV2_AWS_56"),
+    validate=validate,
 )

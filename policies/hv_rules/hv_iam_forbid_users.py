@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
-from .support import SECURITY, anchor, short_name
+from .conventions import SECURITY
+from .support import resource_rule, short_name
 
 USER_CREDENTIALS = {
     "aws:iam/user:User": "an IAM user",
@@ -30,14 +24,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "use IAM roles, CI assumes the GitHub OIDC deploy role: remove it.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-iam-forbid-users",
+policy = resource_rule(
+    "hv-iam-forbid-users",
+    kind=SECURITY,
     description="No IAM users, access keys or other user credentials.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Use IAM Identity Center for people, task roles for services and the GitHub OIDC "
                       "role for CI.",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_273")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_273",),
+    validate=validate,
 )

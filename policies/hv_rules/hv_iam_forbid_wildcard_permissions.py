@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .iam import read_identity_documents
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -37,15 +31,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                                  "List the allowed actions instead.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-iam-forbid-wildcard-permissions",
+policy = resource_rule(
+    "hv-iam-forbid-wildcard-permissions",
+    kind=SECURITY,
     description="No identity policy allows Action '*' or 'service:*' (or NotAction) on Resource '*'.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Grant the specific actions on the specific resource ARNs (the component grants "
                       "do this per `uses:` entry).",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-IAM5"), anchor("checkov:CKV_AWS_62"),
-          anchor("checkov:CKV_AWS_63"), anchor("checkov:CKV2_AWS_40")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-IAM5", "checkov:CKV_AWS_62", "checkov:CKV_AWS_63", "checkov:CKV2_AWS_40"),
+    validate=validate,
 )

@@ -9,16 +9,11 @@ AWS-managed key protects as much, and every CMK costs a key policy to maintain a
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import RDS_CLUSTERS, RDS_INSTANCES, is_true
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 SECRET = "aws:secretsmanager/secret:Secret"
 AWS_MANAGED_ALIAS = "alias/aws/"
@@ -41,15 +36,17 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "kms_key_id to the stack's data CMK (a replacement: restore from a snapshot).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-kms-use-customer-managed-keys",
+policy = resource_rule(
+    "hv-kms-use-customer-managed-keys",
+    kind=ADVISORY,
     description="Secrets Manager secrets and RDS storage use a customer-managed KMS key.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,
     remediation_steps="One CMK per stack with rotation on (aws.kms.Key(enable_key_rotation=True)); pass it "
                       "as kms_key_id to secrets and the RDS instance.",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_149"), anchor("checkov:CKV_AWS_327"),
-          anchor("pulumi:aws-secrets-manager-secret-configure-customer-managed-key"),
-          anchor("pulumi:aws-rds-instance-storage-encryption-with-customer-managed-key")],
+    anchors=(
+        "checkov:CKV_AWS_149", "checkov:CKV_AWS_327",
+        "pulumi:aws-secrets-manager-secret-configure-customer-managed-key",
+        "pulumi:aws-rds-instance-storage-encryption-with-customer-managed-key",
+    ),
+    validate=validate,
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import LOAD_BALANCERS, is_true
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -23,12 +18,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "to the services (request smuggling). Set drop_invalid_header_fields=True.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-lb-drop-invalid-headers",
+policy = resource_rule(
+    "hv-lb-drop-invalid-headers",
+    kind=ADVISORY,
     description="Application load balancers drop invalid HTTP header fields.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="drop_invalid_header_fields=True on the ALB.",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_131")],
+    anchors=("checkov:CKV_AWS_131",),
+    validate=validate,
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import LOAD_BALANCERS, is_true
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -24,14 +19,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "<the ALB logs bucket (SSE-S3)>, 'prefix': 'alb'}.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-lb-enable-access-logs",
+policy = resource_rule(
+    "hv-lb-enable-access-logs",
+    kind=ADVISORY,
     description="Load balancers write access logs to S3.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="access_logs to a private SSE-S3 bucket whose policy lets the regional ELB account "
                       "write (prod posture).",
-    tags=[ADVISORY, anchor("cdk-nag:AwsSolutions-ELB2"), anchor("checkov:CKV_AWS_91"),
-          anchor("pulumi:aws-alb-loadbalancer-enable-access-logging")],
+    anchors=("cdk-nag:AwsSolutions-ELB2", "checkov:CKV_AWS_91", "pulumi:aws-alb-loadbalancer-enable-access-logging"),
+    validate=validate,
 )

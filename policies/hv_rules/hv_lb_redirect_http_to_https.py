@@ -9,17 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    Severity,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import LISTENER_RULES, LISTENERS, as_list, linked
-from .support import SECURITY, anchor, short_name
+from .support import short_name, stack_rule
 
 HTTP = "HTTP"
 
@@ -59,15 +53,13 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
                                  "rule to the HTTPS listener.", rule.urn)
 
 
-policy = StackValidationPolicy(
-    name="hv-lb-redirect-http-to-https",
+policy = stack_rule(
+    "hv-lb-redirect-http-to-https",
+    kind=SECURITY,
     description="HTTP listeners (and their rules) only redirect to HTTPS.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="Port 80 listener with a single redirect action (protocol HTTPS, port 443, "
                       "HTTP_301); host/path rules belong on the HTTPS listener.",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_2"), anchor("checkov:CKV2_AWS_20"),
-          anchor("pulumi:aws-alb-listener-disallow-unencrypted-traffic")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_2", "checkov:CKV2_AWS_20", "pulumi:aws-alb-listener-disallow-unencrypted-traffic"),
+    validate=validate,
 )

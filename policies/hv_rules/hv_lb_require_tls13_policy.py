@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import LISTENERS
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 TLS_PROTOCOLS = ("HTTPS", "TLS")
 TLS13_FAMILY = "ELBSecurityPolicy-TLS13-"
@@ -30,13 +24,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          f"{shown}. Set ssl_policy={RECOMMENDED!r} or a newer {TLS13_FAMILY}* policy.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-lb-require-tls13-policy",
+policy = resource_rule(
+    "hv-lb-require-tls13-policy",
+    kind=SECURITY,
     description="HTTPS/TLS listeners use an ELBSecurityPolicy-TLS13-* security policy (TLS 1.2+).",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps=f"ssl_policy='{RECOMMENDED}' (or a newer TLS13 policy) on every HTTPS listener.",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_103"), anchor("pulumi:aws-alb-listener-configure-secure-tls")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_103", "pulumi:aws-alb-listener-configure-secure-tls"),
+    validate=validate,
 )

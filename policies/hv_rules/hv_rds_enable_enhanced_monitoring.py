@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import RDS_INSTANCES
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -21,12 +16,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "monitoring_role_arn.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-rds-enable-enhanced-monitoring",
+policy = resource_rule(
+    "hv-rds-enable-enhanced-monitoring",
+    kind=ADVISORY,
     description="RDS instances enable Enhanced Monitoring.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,
     remediation_steps="monitoring_interval=60 with a role trusting monitoring.rds.amazonaws.com (prod).",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_118")],
+    anchors=("checkov:CKV_AWS_118",),
+    validate=validate,
 )

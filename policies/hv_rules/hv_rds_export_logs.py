@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from .conventions import ADVISORY
 from .resources import RDS_CLUSTERS, RDS_INSTANCES, as_list
-from .support import ADVISORY, anchor, short_name
+from .support import resource_rule, short_name
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -22,12 +17,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "enabled_cloudwatch_logs_exports=['postgresql', 'upgrade'].")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-rds-export-logs",
+policy = resource_rule(
+    "hv-rds-export-logs",
+    kind=ADVISORY,
     description="RDS instances and clusters export their logs to CloudWatch Logs.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,
     remediation_steps="enabled_cloudwatch_logs_exports=['postgresql', 'upgrade'] for PostgreSQL.",
-    tags=[ADVISORY, anchor("checkov:CKV_AWS_129"), anchor("checkov:CKV_AWS_324")],
+    anchors=("checkov:CKV_AWS_129", "checkov:CKV_AWS_324"),
+    validate=validate,
 )

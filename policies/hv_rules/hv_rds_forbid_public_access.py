@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import is_true
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 RDS_WITH_ENDPOINTS = ("aws:rds/instance:Instance", "aws:rds/clusterInstance:ClusterInstance")
 
@@ -25,13 +19,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "groups.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-rds-forbid-public-access",
+policy = resource_rule(
+    "hv-rds-forbid-public-access",
+    kind=SECURITY,
     description="RDS instances are not publicly accessible.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="publicly_accessible=False and a DB subnet group of isolated-data subnets.",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_17"), anchor("pulumi:aws-rds-instance-disallow-public-access")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_17", "pulumi:aws-rds-instance-disallow-public-access"),
+    validate=validate,
 )

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import RDS_CLUSTERS, RDS_INSTANCES, is_true, only_in_prod
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 MIN_BACKUP_DAYS = 7
 
@@ -41,16 +35,16 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "snapshot on delete. Set final_snapshot_identifier.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-rds-protect-prod-data",
+policy = resource_rule(
+    "hv-rds-protect-prod-data",
+    kind=SECURITY,
     description="Prod RDS: deletion protection, Multi-AZ, backups >= 7 days, a final snapshot on delete.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="In prod: deletion_protection=True, multi_az=True, backup_retention_period>=7, "
                       "skip_final_snapshot=False with final_snapshot_identifier, and protect=True.",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-RDS3"), anchor("cdk-nag:AwsSolutions-RDS10"),
-          anchor("cdk-nag:AwsSolutions-RDS13"), anchor("checkov:CKV_AWS_157"), anchor("checkov:CKV_AWS_293"),
-          anchor("checkov:CKV_AWS_139"), anchor("checkov:CKV_AWS_133")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=(
+        "cdk-nag:AwsSolutions-RDS3", "cdk-nag:AwsSolutions-RDS10", "cdk-nag:AwsSolutions-RDS13",
+        "checkov:CKV_AWS_157", "checkov:CKV_AWS_293", "checkov:CKV_AWS_139", "checkov:CKV_AWS_133",
+    ),
+    validate=validate,
 )

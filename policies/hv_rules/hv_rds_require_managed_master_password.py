@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import RDS_CLUSTERS, RDS_INSTANCES, is_true
-from .support import SECURITY, short_name
+from .support import resource_rule, short_name
 
 LITERAL_PASSWORDS = {
     RDS_INSTANCES[0]: ("password", "passwordWo"),
@@ -37,14 +31,12 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                          "Manager and rotates it.")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-rds-require-managed-master-password",
+policy = resource_rule(
+    "hv-rds-require-managed-master-password",
+    kind=SECURITY,
     description="RDS instances and clusters use manage_master_user_password, never a literal password.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="manage_master_user_password=True and no password/master_password; applications "
                       "connect with IAM auth or read the RDS-managed secret.",
-    tags=[SECURITY],
-    config_schema=EXCEPTIONS_SCHEMA,
+    validate=validate,
 )

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
-from .resources import RDS_CLUSTERS, RDS_INSTANCES, is_true
-from .support import SECURITY, anchor, short_name
+from .conventions import SECURITY
+from .resources import RDS_CLUSTERS, RDS_INSTANCES
+from .support import require_true, resource_rule
 
 
-def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type not in (*RDS_INSTANCES, *RDS_CLUSTERS):
-        return
+def _not_for_read_replicas(args: ResourceValidationArgs) -> None:
     if args.props.get("replicateSourceDb"):
         args.not_applicable("a read replica takes its encryption from the source instance")
-    if not is_true(args.props.get("storageEncrypted")):
-        report_violation(f"{short_name(args.resource_type, args.name)} does not set storageEncrypted=true: "
-                         "its storage, snapshots and backups would be in clear. Set "
-                         "storage_encrypted=True (it cannot be turned on later without a restore).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-rds-require-storage-encryption",
+validate = require_true(
+    (*RDS_INSTANCES, *RDS_CLUSTERS), "storageEncrypted",
+    "does not set storageEncrypted=true: its storage, snapshots and backups would be in clear. Set "
+    "storage_encrypted=True (it cannot be turned on later without a restore).",
+    applies=_not_for_read_replicas)
+
+
+policy = resource_rule(
+    "hv-rds-require-storage-encryption",
+    kind=SECURITY,
     description="RDS instances and clusters encrypt their storage.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     remediation_steps="storage_encrypted=True (optionally kms_key_id of a customer-managed key).",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-RDS2"), anchor("checkov:CKV_AWS_16"),
-          anchor("pulumi:aws-rds-instance-storage-encryption-enabled")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("cdk-nag:AwsSolutions-RDS2", "checkov:CKV_AWS_16", "pulumi:aws-rds-instance-storage-encryption-enabled"),
+    validate=validate,
 )

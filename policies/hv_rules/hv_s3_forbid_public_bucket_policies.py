@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .iam import InvalidDocument, parse_document
 from .resources import S3_BUCKETS
-from .support import SECURITY, anchor, short_name
+from .support import resource_rule, short_name
 
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
@@ -36,14 +30,13 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
                              "aws:PrincipalOrgID).")
 
 
-policy = ResourceValidationPolicy(
-    name="hv-s3-forbid-public-bucket-policies",
+policy = resource_rule(
+    "hv-s3-forbid-public-bucket-policies",
+    kind=SECURITY,
     description="No S3 bucket policy allows Principal '*' without a condition.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="Grant named principals (a role ARN, a service principal), or keep '*' only with a "
                       "condition such as aws:SourceArn or aws:SourceAccount.",
-    tags=[SECURITY, anchor("checkov:CKV_AWS_70")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=("checkov:CKV_AWS_70",),
+    validate=validate,
 )

@@ -6,17 +6,11 @@ through the property dependency on the bucket when there is one, else by the buc
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    Severity,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
-from .exceptions import EXCEPTIONS_SCHEMA, with_exceptions
+from .conventions import SECURITY
 from .resources import S3_BUCKETS, is_true, linked
-from .support import SECURITY, anchor, short_name
+from .support import short_name, stack_rule
 
 PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 SETTINGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -40,16 +34,16 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
                                  "off. Set all four settings to True.", bucket.urn)
 
 
-policy = StackValidationPolicy(
-    name="hv-s3-require-public-access-block",
+policy = stack_rule(
+    "hv-s3-require-public-access-block",
+    kind=SECURITY,
     description="Every S3 bucket has a public access block with all four settings true.",
-    validate=with_exceptions(validate),
-    enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     remediation_steps="aws.s3.BucketPublicAccessBlock(bucket=bucket.id, block_public_acls=True, "
                       "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True).",
-    tags=[SECURITY, anchor("cdk-nag:AwsSolutions-S2"), anchor("checkov:CKV2_AWS_6"),
-          anchor("checkov:CKV_AWS_53"), anchor("checkov:CKV_AWS_54"), anchor("checkov:CKV_AWS_55"),
-          anchor("checkov:CKV_AWS_56")],
-    config_schema=EXCEPTIONS_SCHEMA,
+    anchors=(
+        "cdk-nag:AwsSolutions-S2", "checkov:CKV2_AWS_6", "checkov:CKV_AWS_53", "checkov:CKV_AWS_54",
+        "checkov:CKV_AWS_55", "checkov:CKV_AWS_56",
+    ),
+    validate=validate,
 )

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    Severity,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
+from .conventions import ADVISORY
 from .iam import InvalidDocument, Statement, parse_document
 from .resources import S3_BUCKETS, linked
-from .support import ADVISORY, anchor, short_name
+from .support import short_name, stack_rule
 
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 ALL_S3_ACTIONS = ("s3:*", "*")
@@ -48,12 +43,12 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
                              "Condition: {Bool: {aws:SecureTransport: 'false'}}}.", bucket.urn)
 
 
-policy = StackValidationPolicy(
-    name="hv-s3-require-tls-only-policy",
+policy = stack_rule(
+    "hv-s3-require-tls-only-policy",
+    kind=ADVISORY,
     description="Every S3 bucket has a policy denying requests without TLS.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="A BucketPolicy with a Deny of s3:* to '*' when aws:SecureTransport is false.",
-    tags=[ADVISORY, anchor("cdk-nag:AwsSolutions-S10"), anchor("checkov:CKV_AWS_379")],
+    anchors=("cdk-nag:AwsSolutions-S10", "checkov:CKV_AWS_379"),
+    validate=validate,
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    Severity,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
+from .conventions import ADVISORY
 from .resources import linked
-from .support import ADVISORY, anchor, short_name
+from .support import short_name, stack_rule
 
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
@@ -26,12 +21,12 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
                              "log_destination_type='cloud-watch-logs', …).", vpc.urn)
 
 
-policy = StackValidationPolicy(
-    name="hv-vpc-enable-flow-logs",
+policy = stack_rule(
+    "hv-vpc-enable-flow-logs",
+    kind=ADVISORY,
     description="Every VPC has a flow log.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="aws.ec2.FlowLog on the VPC to a CloudWatch log group (dev REJECT 7 d, prod ALL 90 d).",
-    tags=[ADVISORY, anchor("cdk-nag:AwsSolutions-VPC7"), anchor("checkov:CKV2_AWS_11")],
+    anchors=("cdk-nag:AwsSolutions-VPC7", "checkov:CKV2_AWS_11"),
+    validate=validate,
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    Severity,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
+from .conventions import ADVISORY
 from .resources import as_list, linked
-from .support import ADVISORY, anchor, short_name
+from .support import short_name, stack_rule
 
 VPC = "aws:ec2/vpc:Vpc"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
@@ -33,12 +28,12 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
                                  "ingress=[] and egress=[]; give each workload its own group.", vpc.urn)
 
 
-policy = StackValidationPolicy(
-    name="hv-vpc-restrict-default-security-group",
+policy = stack_rule(
+    "hv-vpc-restrict-default-security-group",
+    kind=ADVISORY,
     description="Every VPC's default security group has no rules.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps="aws.ec2.DefaultSecurityGroup(vpc_id=vpc.id, ingress=[], egress=[]).",
-    tags=[ADVISORY, anchor("checkov:CKV2_AWS_12"), anchor("cdk-nag:HIPAA.Security-VPCDefaultSecurityGroupClosed")],
+    anchors=("checkov:CKV2_AWS_12", "cdk-nag:HIPAA.Security-VPCDefaultSecurityGroupClosed"),
+    validate=validate,
 )

@@ -7,12 +7,12 @@ are read through the pack's unknown-checking proxy: an unknown value raises, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
-from .support import decoded, provider_default_tags
+from .conventions import decoded
 
 PROD = "prod"
 
@@ -22,6 +22,16 @@ RDS_CLUSTERS = ("aws:rds/cluster:Cluster",)
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
+
+
+def provider_default_tags(provider_props: Mapping[str, Any] | None) -> dict[str, str]:
+    if not provider_props:
+        return {}
+    default_tags = decoded(provider_props.get("defaultTags")) or {}
+    if isinstance(default_tags, list):  # state form: a list with one block
+        default_tags = default_tags[0] if default_tags else {}
+    tags = default_tags.get("tags") if isinstance(default_tags, Mapping) else None
+    return dict(tags or {})
 
 
 def merged_tags(resource: Any) -> dict[str, str]:

@@ -8,7 +8,7 @@ import pytest
 from preflight.model import Inventory
 
 SERVICES = ("hub-v2-api", "hub-v2-web", "clawbot")
-# DESIGN §6: who may reach which engine, by security group and by IAM.
+# Who may reach which engine, by security group and by IAM.
 POSTGRES = {"hub-v2-api"}
 REDIS = {"hub-v2-api", "hub-v2-web", "clawbot"}
 TABLES = {"hub-v2-api": {"rate-limits", "locks", "feature-flags"}, "hub-v2-web": set(),

@@ -5,10 +5,11 @@ import json
 import pytest
 
 from preflight.engine import run_program
-from preflight.gate import PolicyPackProcess, gate
 from preflight.model import Inventory
+from preflight.pack_process import PolicyPackProcess
 from preflight.project import load_program
 from preflight.runner import DEFAULT_POLICY_PACK, REPO_ROOT
+from tests.batch_gate import gate
 
 SCHEDULER = {"enabled": True, "schedules": {
     "airtable-sync": {"expression": "cron(0/15 * * * ? *)", "payload": {"job": "sync"}},

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from preflight.engine import run_program
-from preflight.gate import PolicyPackProcess, gate
 from preflight.model import Inventory, NotApplicable, Violation
+from preflight.pack_process import PolicyPackProcess
 from preflight.project import load_program
+from tests.batch_gate import gate
 
 # A compliant base every fixture program starts from: a pinned provider with default tags.
 PRELUDE = """

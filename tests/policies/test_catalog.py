@@ -3,23 +3,32 @@ configs complete, and the pack's contract constants equal to the program's."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_policy import EnforcementLevel, Policy, StackValidationPolicy
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    ResourceValidationArgs,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 
 from components import naming
 from policies import catalog
-from policies.hv_rules import all_policies, rule_module_names, support
+from policies.hv_rules import all_policies, conventions, rule_module_names, support
 from policies.hv_rules.exceptions import EXCEPTIONS_SCHEMA
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = REPO_ROOT / "policies" / "hv_rules"
-KINDS = (support.CONTRACT, support.SECURITY, support.ADVISORY)
-LEVEL_OF_KIND = {support.CONTRACT: EnforcementLevel.MANDATORY, support.SECURITY: EnforcementLevel.MANDATORY,
-                 support.ADVISORY: EnforcementLevel.ADVISORY}
+KINDS = conventions.KINDS
+LEVEL_OF_KIND = {conventions.CONTRACT: EnforcementLevel.MANDATORY, conventions.SECURITY: EnforcementLevel.MANDATORY,
+                 conventions.ADVISORY: EnforcementLevel.ADVISORY}
 ANCHOR_SOURCES = ("cdk-nag:", "checkov:", "pulumi:")
 RULE_FILES = sorted(path.stem for path in RULES_DIR.glob("hv_*.py"))
 
@@ -71,12 +80,20 @@ def test_rule_is_well_formed_and_registered(stem: str) -> None:
     assert policy.description and policy.severity is not None and policy.remediation_steps
     kind = kind_of(policy)
     assert policy.enforcement_level == LEVEL_OF_KIND[kind]
-    # Only security rules take exceptions, so only they declare the exceptions schema.
-    assert (policy.config_schema is EXCEPTIONS_SCHEMA) == (kind == support.SECURITY)
+    # Only security rules take exceptions: they, and only they, declare the schema and honour it.
+    assert (policy.config_schema is EXCEPTIONS_SCHEMA) == (kind == conventions.SECURITY)
+    validate = vars(policy)[f"_{type(policy).__name__}__validate"]  # as the policy was given it
+    assert (getattr(validate, "__wrapped__", None) is not None) == (kind == conventions.SECURITY)
     anchors = [tag for tag in policy.tags if tag.startswith("anchor:")]
     assert all(tag[len("anchor:"):].startswith(ANCHOR_SOURCES) for tag in anchors)
     assert set(policy.tags) == {kind, *anchors}
     assert policy.name in {registered.name for registered in all_policies()}
+
+
+def test_a_rule_of_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="rule kind 'secruity' is not one of contract, security, advisory"):
+        support.resource_rule("hv-x-y", kind="secruity", description="d", severity=Severity.LOW,
+                              remediation_steps="r", validate=lambda args, report: None)
 
 
 def test_rule_names_are_unique_and_every_module_is_a_rule() -> None:
@@ -85,24 +102,32 @@ def test_rule_names_are_unique_and_every_module_is_a_rule() -> None:
     assert rule_module_names() == RULE_FILES
 
 
-def test_stack_rules_are_the_ones_that_need_the_whole_stack() -> None:
-    stack_rules = {p.name for p in all_policies() if isinstance(p, StackValidationPolicy)}
-    assert stack_rules == {"hv-s3-require-public-access-block", "hv-lb-redirect-http-to-https",
-                           "hv-vpc-enable-flow-logs", "hv-vpc-restrict-default-security-group",
-                           "hv-s3-require-tls-only-policy"}
+@pytest.mark.parametrize("stem", RULE_FILES)
+def test_a_stack_rule_is_one_whose_validate_reads_the_stack(stem: str) -> None:
+    """The factory (resource_rule or stack_rule) agrees with what `validate` is written against."""
+    policy = rule_module(stem).policy
+    validate = inspect.unwrap(vars(policy)[f"_{type(policy).__name__}__validate"])
+    reads = next(iter(typing.get_type_hints(validate).values()))
+    assert isinstance(policy, StackValidationPolicy) == (reads is StackValidationArgs)
+    assert reads in (StackValidationArgs, ResourceValidationArgs)
+    scope = "stack" if reads is StackValidationArgs else "resource"
+    assert next(rule.scope for rule in catalog.rules() if rule.name == policy.name) == scope
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_stack_config_names_every_rule_and_never_lowers_one(stack: str) -> None:
+def test_stack_config_lists_only_what_the_stack_raises_or_excepts(stack: str) -> None:
+    """An entry raises an advisory rule to mandatory, or carries a security rule's exceptions;
+    everything else is the rule's own level and stays out of the file."""
     document = json.loads((REPO_ROOT / "policies" / f"config.{stack}.json").read_text())
     policies = {policy.name: policy for policy in all_policies()}
-    assert set(document) == set(policies)
+    assert set(document) <= set(policies)
     for name, value in document.items():
-        level = value if isinstance(value, str) else value["enforcementLevel"]
-        if kind_of(policies[name]) == support.ADVISORY:
-            assert level in ("advisory", "mandatory"), name
-        else:
-            assert level == "mandatory", name
+        level = value if isinstance(value, str) else value.get("enforcementLevel")
+        exceptions = {} if isinstance(value, str) else value.get("exceptions")
+        kind = kind_of(policies[name])
+        raises = kind == conventions.ADVISORY and level == "mandatory"
+        excepts = kind == conventions.SECURITY and bool(exceptions) and level in (None, "mandatory")
+        assert raises or excepts, f"{stack}: {name}: {value!r} changes nothing"
 
 
 def test_prod_raises_at_least_what_dev_raises() -> None:
@@ -110,7 +135,7 @@ def test_prod_raises_at_least_what_dev_raises() -> None:
     raised = {stack: {name for name, level in levels[stack].items() if level == "mandatory"}
               for stack in ("dev", "prod")}
     assert raised["dev"] <= raised["prod"]
-    # The prod posture (design §5) guarantees these; dev keeps them advisory (cost).
+    # The prod posture guarantees these; dev keeps them advisory (cost).
     prod_posture = {"hv-ecs-enable-container-insights", "hv-rds-enable-performance-insights",
                     "hv-rds-enable-enhanced-monitoring", "hv-lb-enable-access-logs",
                     "hv-cloudwatch-retain-prod-logs"}

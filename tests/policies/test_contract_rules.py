@@ -84,6 +84,29 @@ def test_services_outside_the_allow_list_are_refused(check: Check, resource: str
     assert expected in message
 
 
+def test_a_local_component_is_not_a_service_whatever_its_package(check: Check) -> None:
+    outcome = check("""
+        class Site(pulumi.ComponentResource):
+            def __init__(self, name):
+                super().__init__("acme:web:Site", name)
+                child = pulumi.ResourceOptions(parent=self, provider=provider)
+                aws.sqs.Queue("jobs", tags=TAGS, opts=child)
+                aws.lightsail.Bucket("media", bundle_id="small_1_0", tags=TAGS, opts=child)
+        Site("site")
+    """)
+    # The component passes; what it creates is judged like any resource.
+    (message,) = outcome.of(ALLOW_LIST)
+    assert "'media' is from AWS service 'lightsail'" in message
+
+
+def test_a_remote_component_is_judged_by_its_package(check: Check) -> None:
+    outcome = check("""
+        pulumi.ComponentResource("acme:web:Site", "site", None, remote=True)
+    """)
+    (message,) = outcome.of(ALLOW_LIST)
+    assert "acme:web:Site 'site' comes from the 'acme' provider" in message
+
+
 def test_random_and_components_are_neutral(check: Check) -> None:
     outcome = check("""
         import pulumi_random as random

@@ -1,4 +1,4 @@
-"""The mandatory security rules (DESIGN §7, rules 7–12) through the real pack, near misses included.
+"""The mandatory security rules through the real pack, near misses included.
 
 Each program holds a compliant resource and one resource per way to fail, named after it; a program
 runs once per module and each test reads the messages its rule reported, by resource name.

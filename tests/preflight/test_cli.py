@@ -20,7 +20,7 @@ def test_dev_stack_passes_and_prints_the_inventory(capsys: pytest.CaptureFixture
     assert out.rstrip().splitlines()[-1].startswith("PASSED: 0 mandatory violations")
 
 
-def test_json_report_has_the_design_shape(tmp_path: Path) -> None:
+def test_json_report_has_the_documented_shape(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     assert main(["--cwd", str(REPO_ROOT), "--stack", "prod", "--json", str(target)]) == 0
     report = json.loads(target.read_text())

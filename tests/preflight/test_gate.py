@@ -13,10 +13,13 @@ import pytest
 
 from preflight.cli import parse_args
 from preflight.engine import run_program
-from preflight.gate import STRICTER, PolicyPackProcess, describe_pack, gate, reconcile_config, running_packs
+from preflight.gate import describe_pack
 from preflight.model import PreflightError
+from preflight.pack_config import STRICTER, reconcile_config
+from preflight.pack_process import PolicyPackProcess, running_packs
 from preflight.project import load_program
 from preflight.runner import DEFAULT_POLICY_PACK, preflight
+from tests.batch_gate import gate
 
 WriteProgram = Callable[..., Path]
 
@@ -110,7 +113,7 @@ def test_bad_policy_config_is_refused(policy_pack: PolicyPackProcess, write_prog
     config = write_config(tmp_path / "policy.json", document)
     info = describe_pack(policy_pack, load_program(write_program(PROGRAM), "dev"))
     with pytest.raises(PreflightError) as caught:
-        reconcile_config(policy_pack, info, config)
+        reconcile_config(policy_pack.name, policy_pack.policies, info.initialConfig, config)
     assert expected in str(caught.value) and str(config) in str(caught.value)
 
 
@@ -145,7 +148,9 @@ def test_packs_are_stopped_after_the_run(write_program: WriteProgram) -> None:
     spec = load_program(write_program(PROGRAM), "dev")
     with running_packs([DEFAULT_POLICY_PACK], spec) as packs:
         process = packs[0].process
-        assert packs[0].stub is not None  # started and listening
+        # Started and answering: the pack describes itself over gRPC.
+        assert describe_pack(packs[0], spec).name == "hv-foundation"
+        assert process.poll() is None
     assert process.poll() is not None
 
 

@@ -1,0 +1,175 @@
+"""A policy pack's process: started as the CLI starts it, its port read, its output kept, stopped.
+
+Each pack is started like `pulumi-analyzer-policy-python` starts it (its directory as cwd,
+`python -u -m pulumi.policy <engine> .` with its logging sent to stderr, PULUMI_CONFIG/PROJECT/
+STACK/DRY_RUN set, the port read from stdout, then stdout read to its end).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import grpc
+from pulumi.runtime.proto import analyzer_pb2_grpc
+
+from .model import PreflightError
+from .pack_config import PolicyMeta
+from .project import ProgramSpec, read_yaml
+
+PORT_TIMEOUT_SECONDS = 60.0
+CALL_TIMEOUT_SECONDS = 60.0
+
+
+@dataclass
+class PolicyPackProcess:
+    """One running pack and the client talking to it."""
+
+    directory: Path
+    process: subprocess.Popen[bytes]
+    stderr: IO[bytes]
+    channel: grpc.Channel | None = None
+    name: str = ""
+    version: str = ""
+    policies: dict[str, PolicyMeta] = field(default_factory=dict)
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The pack's stdout after its port (what its policies print), last lines only.
+    stdout: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=15))
+
+    def stderr_tail(self, lines: int = 15) -> str:
+        self.stderr.seek(0)
+        text = self.stderr.read().decode(errors="replace").strip().splitlines()
+        printed = list(self.stdout)
+        return "\n".join(text[-lines:] + (["(printed by the pack:)", *printed] if printed else []))
+
+    def call(self, what: str, method: Any, request: Any) -> Any:
+        return self.result(what, method.future(request, timeout=CALL_TIMEOUT_SECONDS))
+
+    def result(self, what: str, future: Any) -> Any:
+        """The answer to a call sent earlier, or a PreflightError naming what failed and why."""
+        try:
+            return future.result()
+        except grpc.RpcError as error:
+            detail = error.details() if hasattr(error, "details") else str(error)
+            tail = self.stderr_tail()
+            raise PreflightError(f"policy pack {self.directory} failed during {what}: {detail}"
+                                 + (f"\n{tail}" if tail else "")) from None
+
+    @property
+    def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        """The client, once the pack has announced its port (it boots while the program runs)."""
+        if self.channel is None:
+            port = _read_port(self.process, self.stderr, self.directory, self.stdout)
+            self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            self._stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        return self._stub
+
+    def stop(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
+        if self.process.poll() is None:
+            # The pack's server loop stops cleanly on KeyboardInterrupt.
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.stderr.close()
+
+
+def pack_python(directory: Path) -> str:
+    """The interpreter the CLI would use: the pack's configured virtualenv, else ours."""
+    policy_file = directory / "PulumiPolicy.yaml"
+    settings = read_yaml(policy_file) if policy_file.is_file() else None
+    runtime = settings.get("runtime") if isinstance(settings, dict) else None
+    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
+    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
+    if virtualenv:
+        candidate = (directory / virtualenv / "bin" / "python")
+        if candidate.is_file():
+            return str(candidate)
+    return sys.executable
+
+
+# `python -m pulumi.policy`, plus logging to stderr: grpc logs a policy's exception (type and
+# traceback) but its logger has only a NullHandler, so without this the traceback is lost.
+_BOOT = ("import logging, runpy; logging.basicConfig(format='%(message)s'); "
+         "runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)")
+
+
+def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
+    pack_dir = Path(directory).resolve()
+    if not (pack_dir / "PulumiPolicy.yaml").is_file():
+        # The CLI reads the pack's runtime from this file and refuses a directory without it.
+        raise PreflightError(f"--policy-pack {directory}: no PulumiPolicy.yaml there (a policy pack "
+                             "directory holds PulumiPolicy.yaml naming its runtime, e.g. `runtime: python`)")
+    if not (pack_dir / "__main__.py").is_file():
+        raise PreflightError(f"--policy-pack {directory}: no __main__.py there (not a Python policy pack)")
+    env = {**os.environ, "PULUMI_CONFIG": json.dumps(dict(spec.config)),
+           "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(spec.secret_keys)),
+           "PULUMI_PROJECT": spec.project, "PULUMI_STACK": spec.stack,
+           "PULUMI_DRY_RUN": "true" if spec.dry_run else "false",
+           "PULUMI_ORGANIZATION": "organization"}
+    stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by PolicyPackProcess.stop
+    process = subprocess.Popen(
+        [pack_python(pack_dir), "-u", "-c", _BOOT, "127.0.0.1:0", "."],
+        cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
+    return PolicyPackProcess(directory=pack_dir, process=process, stderr=stderr)
+
+
+def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Path,
+               output: collections.deque[str]) -> int:
+    assert process.stdout is not None
+    deadline = time.monotonic() + PORT_TIMEOUT_SECONDS
+    line = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.2)
+        if ready:
+            line = process.stdout.readline()
+            break
+        if process.poll() is not None:
+            break
+    text = line.decode(errors="replace").strip()
+    if text.isdigit():
+        # Keep reading: a policy's print() must never fill the pipe and block the pack.
+        threading.Thread(target=_drain, args=(process.stdout, output), daemon=True).start()
+        return int(text)
+    process.kill()
+    process.wait()
+    stderr.seek(0)
+    tail = "\n".join(stderr.read().decode(errors="replace").strip().splitlines()[-15:])
+    raise PreflightError(f"policy pack {pack_dir} did not start (exit code {process.returncode}, "
+                         f"stdout {text!r}):\n{tail}")
+
+
+def _drain(stdout: IO[bytes], sink: collections.deque[str]) -> None:
+    """Read the pack's stdout to its end, keeping the last lines for error messages."""
+    for line in iter(stdout.readline, b""):
+        sink.append(line.decode(errors="replace").rstrip("\n"))
+
+
+@contextlib.contextmanager
+def running_packs(directories: Sequence[str | Path], spec: ProgramSpec) -> Iterator[list[PolicyPackProcess]]:
+    """Start every pack (they boot while the program runs); always stop them."""
+    packs: list[PolicyPackProcess] = []
+    try:
+        for directory in directories:
+            packs.append(launch_pack(directory, spec))
+        yield packs
+    finally:
+        for pack in packs:
+            pack.stop()
