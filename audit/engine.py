@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, NoCredentialsError
 
 from audit.checks import CHECKS, Check, run_checks
 from audit.clients import ClientFactory
@@ -57,7 +57,7 @@ def _identity(clients: ClientFactory, home: str) -> tuple[str | None, str | None
             "no AWS credentials found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
             "AWS_SECRET_ACCESS_KEY, or run on a machine with a role)"
         )
-    except (ClientError, BotoCoreError) as exc:
+    except (BotoCoreError, *SCAN_ERRORS) as exc:
         reason = explain(exc) if isinstance(exc, SCAN_ERRORS) else str(exc)
         return None, f"cannot verify the credentials with sts:GetCallerIdentity in {home}: {reason}"
     return account, None
