@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .buckets import PrivateBucket, PrivateBucketArgs
+from .cost import ANOMALY_PRINCIPAL, BUDGETS_PRINCIPAL
 
 ALB_5XX_PERCENT = 5
 RESPONSE_TIME_SECONDS = 2
@@ -214,7 +215,7 @@ class Operations(pulumi.ComponentResource):
                  "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}}},
                 # Budgets and Cost Anomaly Detection publish cost alerts to the same topic.
                 {"Sid": "CostAlerts", "Effect": "Allow",
-                 "Principal": {"Service": ["budgets.amazonaws.com", "costalerts.amazonaws.com"]},
+                 "Principal": {"Service": [BUDGETS_PRINCIPAL, ANOMALY_PRINCIPAL]},
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
             ]}), tags=dict(args.tags), opts=self._child)
         topic = aws.sns.Topic(f"{self._name}-oncall", name=f"{args.name_prefix}-oncall", kms_master_key_id=key.id,
