@@ -14,7 +14,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from audit.costs import CostReport
 
 GLOBAL: Final = "global"
 
@@ -555,6 +558,8 @@ class Report:
     #: set when the scan could not start at all (credentials, wrong account, ...)
     error: str | None = None
     inventory: Inventory = field(default_factory=Inventory, compare=False)
+    #: Cost Explorer's spend and the budgets (`--costs`); None = not asked for
+    costs: CostReport | None = None
 
     EXIT_CLEAN = 0
     EXIT_FINDINGS = 1
