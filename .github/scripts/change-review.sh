@@ -4,7 +4,7 @@
 #
 #   change-review.sh BASE_COMMIT OUT_DIR [STACK...]      (stacks default to: dev prod)
 #
-# Writes OUT_DIR/review.md (one section per stack) plus each stack's base report and logs. Both
+# Writes OUT_DIR/review.md (each stack's review in turn) plus each stack's base report and logs. Both
 # sides run with this checkout's interpreter ($PYTHON, default .venv/bin/python): the base only
 # differs in the program, its stack configs and its policy pack, which is what is being compared.
 # Exit 0 when review.md was written (violations are the offline gate's business, not this one's);
@@ -21,7 +21,9 @@ shift 2
 stacks=("$@")
 [ "${#stacks[@]}" -gt 0 ] || stacks=(dev prod)
 
-python=$(realpath "${PYTHON:-.venv/bin/python}")
+# Absolute, but not resolved: a venv's python is a symlink whose target knows nothing of the venv.
+python=${PYTHON:-.venv/bin/python}
+python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
 mkdir -p "$out"
 out=$(realpath "$out")
 
@@ -33,29 +35,30 @@ tree=$(mktemp -d)
 trap 'git worktree remove --force "$tree" >/dev/null 2>&1 || true; rm -rf "$tree"' EXIT
 git worktree add --detach --quiet "$tree" "$base"
 
-# preflight exits 0 (passed) or 1 (mandatory violations) with a full report; 2 means no report.
+# preflight exits 0 (passed) or 1 (mandatory violations) with a full report, 2 without one; a
+# crash also exits 1, so the report file it was asked for is what says it ran.
 run() {
-  local log=$1 status=0
-  shift
+  local log=$1 report=$2 status=0
+  shift 2
+  rm -f "$report"
   "$@" >"$log" 2>&1 || status=$?
-  if [ "$status" -gt 1 ]; then
-    echo "change-review: '$*' failed (exit $status):" >&2
+  if [ "$status" -gt 1 ] || [ ! -s "$report" ]; then
+    echo "change-review: '$*' failed (exit $status, no $(basename "$report")):" >&2
     cat "$log" >&2
     exit 2
   fi
 }
 
 for stack in "${stacks[@]}"; do
-  (cd "$tree" && run "$out/base-$stack.log" "$python" -m preflight --stack "$stack" --json "$out/base-$stack.json")
-  run "$out/head-$stack.log" "$python" -m preflight --stack "$stack" \
-    --base "$out/base-$stack.json" --markdown "$out/review-$stack.md"
+  (cd "$tree" && run "$out/base-$stack.log" "$out/base-$stack.json" \
+    "$python" -m preflight --stack "$stack" --json "$out/base-$stack.json")
+  run "$out/head-$stack.log" "$out/review-$stack.md" \
+    "$python" -m preflight --stack "$stack" --base "$out/base-$stack.json" --markdown "$out/review-$stack.md"
 done
 
 {
   echo "# Change review against $(git rev-parse --short "$base")"
-  for stack in "${stacks[@]}"; do
-    echo
-    echo "## Stack \`$stack\`"
+  for stack in "${stacks[@]}"; do  # each review's own heading names its stack
     echo
     cat "$out/review-$stack.md"
   done
