@@ -1,6 +1,6 @@
 """hv-foundation audit: a read-only boto3 scan of the live account for contract breaches.
 
-    python -m audit [--regions us-east-2,us-east-1,...|all] [--json FILE]
+    python -m audit [--regions us-east-2,us-east-1,...|all] [--json FILE] [--costs]
                     [--account ID|any] [--workers N] [--max-attempts N]
 
 Uses the ambient AWS credentials and configuration exactly as boto3 does (AWS_PROFILE,
@@ -17,6 +17,11 @@ scanned); 2 = could not scan: no or invalid credentials, credentials for another
 891377221201 (`--account`), nothing at all could be scanned, or no findings but some service
 or region was not scanned (access denied, throttled): the audit cannot vouch for what it could
 not read. Services AWS does not offer in a region are listed but are not gaps.
+
+`--costs` adds what the account spends (`audit.costs`): Cost Explorer's month-to-date and last
+month's cost per pillar and environment next to the pillar budgets, per pillar and service, the
+spend carrying no `pillar` tag, and which cost tags are not active yet. Informational: it
+changes the exit code only when Cost Explorer or Budgets cannot be read (a gap, as above).
 
 Layers (collect, judge, report): `collect` (boto3 → `models`), `checks` (pure functions over
 an `Inventory`), `report_console` / `report_json`, tied together by `engine.scan` and `cli`.

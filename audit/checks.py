@@ -30,6 +30,7 @@ break-glass account, so it is reported without failing as loudly as a key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
@@ -40,6 +41,7 @@ from audit.models import (
     Finding,
     IngressRule,
     Inventory,
+    NetworkInterface,
     PublicAccessBlock,
     SecurityGroup,
     Severity,
@@ -268,6 +270,50 @@ def managed_by(arn: str, tags: Tags) -> str | None:
     return None
 
 
+#: InterfaceType values of ENIs a service creates for itself ("interface" is everyone's; efa,
+#: efa-only, trunk and branch are what EC2 gives instances).
+_SERVICE_INTERFACE_TYPES: Final = frozenset({
+    "natGateway", "load_balancer", "network_load_balancer", "vpc_endpoint", "transit_gateway", "lambda",
+    "quicksight", "global_accelerator_managed", "api_gateway_managed", "gateway_load_balancer",
+    "gateway_load_balancer_endpoint", "iot_rules_managed", "aws_codestar_connections_managed",
+})
+
+#: How AWS services describe the plain "interface" ENIs they create in our subnets.
+_SERVICE_DESCRIPTIONS: Final = (
+    ("ELB ", "Elastic Load Balancing"),  # "ELB app/<name>/<id>"
+    ("RDSNetworkInterface", "RDS"),
+    ("ElastiCache ", "ElastiCache"),  # "ElastiCache <cluster id>"
+    ("VPC Endpoint Interface ", "a VPC endpoint"),
+    ("Interface for NAT Gateway ", "a NAT gateway"),
+    ("AWS Lambda VPC ENI", "Lambda"),
+    ("AWS created network interface for directory", "Directory Service"),
+    ("EFS mount target", "EFS"),
+)
+
+
+def interface_managed_by(eni: NetworkInterface) -> str | None:
+    """What an ENI belongs to when we did not create it ourselves; None for ours to tag.
+
+    A service's ENI lives and dies with the service's resource (the ALB, the endpoint, the
+    task, the database), which is what gets judged; an instance's primary ENI (device 0) is
+    created with the instance, which is judged itself. What is left was created on its own.
+    """
+    ecs_attachment = re.match(r"arn:aws[\w-]*:ecs:[^:]*:\d*:attachment/", eni.description)
+    service_description = next((svc for prefix, svc in _SERVICE_DESCRIPTIONS if eni.description.startswith(prefix)),
+                               "ECS (a task's ENI)" if ecs_attachment else None)
+    candidates = (
+        eni.owned_by,
+        eni.operator,
+        eni.interface_type if eni.interface_type in _SERVICE_INTERFACE_TYPES else None,
+        (eni.requester_id or "an AWS service") if eni.requester_managed else None,
+        # "amazon-elb", "amazon-rds", Fargate's own account: someone else attached it.
+        eni.attachment_owner if eni.attachment_owner not in {None, eni.owner_id} else None,
+        service_description,
+        f"instance {eni.attached_instance}" if eni.attached_instance and eni.device_index == 0 else None,
+    )
+    return next((owner for owner in candidates if owner), None)
+
+
 def _home_tag_subjects(inv: Inventory, home: str) -> dict[str, Tags]:
     """ARN → tags for every home-region resource whose tags we know, each ARN once.
 
@@ -288,6 +334,8 @@ def _home_tag_subjects(inv: Inventory, home: str) -> dict[str, Tags]:
         *((b.arn, b.region, b.tags) for b in inv.buckets),
         # A VPC's "default" group comes with the VPC (AWS creates it, nothing can delete it).
         *((g.arn, g.region, g.tags) for g in inv.security_groups if g.arn and g.name != "default"),
+        *((n.arn, n.region, n.tags) for n in inv.network_interfaces),
+        *((a.arn, a.region, a.tags) for a in inv.elastic_ips),
     ]
     for arn, region, tags in direct:
         if region is not None and region != home:
@@ -295,9 +343,13 @@ def _home_tag_subjects(inv: Inventory, home: str) -> dict[str, Tags]:
         elif region == home and tags is not None:
             subjects[arn] = tags
     # Members of a replication group, and what a service owns, are judged through their owner.
-    for c in inv.cache_clusters:
-        if c.replication_group_id:
-            subjects.pop(c.arn, None)
+    owned = [
+        *(c.arn for c in inv.cache_clusters if c.replication_group_id),
+        *(n.arn for n in inv.network_interfaces if interface_managed_by(n)),
+        *(a.arn for a in inv.elastic_ips if a.service_managed),
+    ]
+    for arn in owned:
+        subjects.pop(arn, None)
     return {arn: tags for arn, tags in subjects.items() if managed_by(arn, tags) is None}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--account",
         default=CONTRACT_ACCOUNT_ID,
         help=f"account the credentials must belong to (default {CONTRACT_ACCOUNT_ID}; 'any' to skip)",
+    )
+    parser.add_argument(
+        "--costs",
+        action="store_true",
+        help="also report this month's and last month's spend per pillar, environment and service from "
+        "Cost Explorer, next to the pillar budgets, and the spend without a pillar tag",
     )
     parser.add_argument(
         "--workers", type=int, default=DEFAULT_WORKERS, help=f"concurrent calls (default {DEFAULT_WORKERS})"
@@ -80,6 +87,7 @@ def main(
         regions=regions,
         expected_account=None if args.account == "any" else args.account,
         workers=args.workers,
+        cost_day=datetime.now(UTC).date() if args.costs else None,
     )
     factory = clients or SessionClients(max_attempts=args.max_attempts)
     try:

@@ -9,6 +9,10 @@ faults; that is the only seam they need.
 Read-only is structural: every client the factory hands out carries an event hook that
 raises `ReadOnlyViolation` for any operation whose name does not start with List, Describe or
 Get, before a request is signed or sent.
+
+Answers botocore cannot parse are facts about the endpoint, not audit bugs: the session's
+parsers (`GuardedParserFactory`) turn whatever a parser raises into an `UnparsableResponse`,
+which the engine reports as "not scanned" for that service.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import botocore.retries.standard
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
+from botocore.parsers import ResponseParser, ResponseParserError, ResponseParserFactory
 
 #: boto3 clients are generated at runtime; without boto3-stubs they are untyped.
 Client: TypeAlias = Any
@@ -36,6 +41,40 @@ AWS_REQUEST_ID_HEADERS: Final = ("x-amzn-requestid", "x-amz-request-id", "x-amz-
 
 class ReadOnlyViolation(RuntimeError):
     """A collector tried to call a non-read operation. Always a bug in the audit."""
+
+
+class UnparsableResponse(ResponseParserError):  # type: ignore[misc]
+    """A botocore parser failed on an answer (a KeyError, a TypeError...): an answer shaped
+    unlike the service's model (an emulator, a proxy, a botocore older than the service)."""
+
+
+class GuardedParser:
+    """A botocore response parser whose failures are `ResponseParserError`s, never a bare
+    KeyError that would read as a bug in the audit."""
+
+    def __init__(self, inner: ResponseParser, protocol: str) -> None:
+        self._inner = inner
+        self._protocol = protocol
+
+    def parse(self, response: dict[str, Any], shape: Any) -> dict[str, Any]:
+        try:
+            parsed: dict[str, Any] = self._inner.parse(response, shape)
+        except ResponseParserError:
+            raise
+        except Exception as exc:
+            what = getattr(shape, "name", None) or "the answer"
+            raise UnparsableResponse(
+                f"botocore's {self._protocol} parser failed on {what} "
+                f"(HTTP {response.get('status_code')}): {type(exc).__name__}: {exc}"
+            ) from exc
+        return parsed
+
+
+class GuardedParserFactory(ResponseParserFactory):  # type: ignore[misc]
+    """The session component botocore asks for a parser on every response."""
+
+    def create_parser(self, protocol_name: str) -> GuardedParser:
+        return GuardedParser(super().create_parser(protocol_name), protocol_name)
 
 
 class ClientFactory(Protocol):
@@ -125,9 +164,11 @@ def shared_loader() -> botocore.loaders.Loader:
 
 
 def new_botocore_session() -> botocore.session.Session:
-    """A fresh botocore session (the standard credential and config chain) on the shared loader."""
+    """A fresh botocore session (the standard credential and config chain) on the shared loader,
+    with guarded response parsers."""
     session = botocore.session.Session()
     session.register_component("data_loader", shared_loader())
+    session.register_component("response_parser_factory", GuardedParserFactory())
     return session
 
 

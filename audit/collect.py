@@ -38,12 +38,14 @@ from audit.models import (
     DbInstance,
     EcsCluster,
     EksCluster,
+    ElasticIp,
     Function,
     IamUser,
     IngressRule,
     Instance,
     KeyPair,
     LoadBalancer,
+    NetworkInterface,
     NotScanned,
     PublicAccessBlock,
     ReplicationGroup,
@@ -246,6 +248,67 @@ def collect_security_groups(clients: ClientFactory, region: str, ctx: ScanContex
             tags=Tags.from_aws(g.get("Tags", [])),
         )
         for g in _items(client, "describe_security_groups", "SecurityGroups")
+    ]
+
+
+def _interface_owners(client: Client) -> dict[str, str]:
+    """ENI id → the NAT gateway or VPC endpoint that lists it as its own."""
+    owners: dict[str, str] = {}
+    for nat in _items(client, "describe_nat_gateways", "NatGateways"):
+        for address in nat.get("NatGatewayAddresses", []):
+            if address.get("NetworkInterfaceId"):
+                owners[str(address["NetworkInterfaceId"])] = f"NAT gateway {nat['NatGatewayId']}"
+    for endpoint in _items(client, "describe_vpc_endpoints", "VpcEndpoints"):
+        for eni in endpoint.get("NetworkInterfaceIds", []):
+            owners[str(eni)] = f"VPC endpoint {endpoint['VpcEndpointId']}"
+    return owners
+
+
+def collect_network_interfaces(clients: ClientFactory, region: str, ctx: ScanContext) -> list[Item]:
+    client = clients("ec2", region)
+    owners = _interface_owners(client)
+    found: list[Item] = []
+    for n in _items(client, "describe_network_interfaces", "NetworkInterfaces"):
+        eni_id = n["NetworkInterfaceId"]
+        owner = str(n.get("OwnerId") or ctx.account_id)
+        attachment = n.get("Attachment") or {}
+        operator = n.get("Operator") or {}
+        found.append(
+            NetworkInterface(
+                interface_id=eni_id,
+                arn=f"arn:{ctx.partition}:ec2:{region}:{owner}:network-interface/{eni_id}",
+                region=region,
+                owner_id=owner,
+                description=str(n.get("Description") or ""),
+                interface_type=str(n.get("InterfaceType") or "interface"),
+                requester_managed=bool(n.get("RequesterManaged", False)),
+                requester_id=_opt_str(n.get("RequesterId")),
+                operator=str(operator.get("Principal") or "an AWS service") if operator.get("Managed") else None,
+                attachment_owner=_opt_str(attachment.get("InstanceOwnerId") or None),
+                attached_instance=_opt_str(attachment.get("InstanceId") or None),
+                device_index=_port(attachment.get("DeviceIndex")),
+                owned_by=owners.get(eni_id),
+                tags=Tags.from_aws(n.get("TagSet", [])),
+            )
+        )
+    return found
+
+
+def collect_elastic_ips(clients: ClientFactory, region: str, ctx: ScanContext) -> list[Item]:
+    response: Response = clients("ec2", region).describe_addresses()
+    return [
+        ElasticIp(
+            allocation_id=a["AllocationId"],
+            arn=f"arn:{ctx.partition}:ec2:{region}:{ctx.account_id}:elastic-ip/{a['AllocationId']}",
+            region=region,
+            public_ip=_opt_str(a.get("PublicIp")),
+            service_managed=_opt_str(a.get("ServiceManaged") or None),
+            network_interface_id=_opt_str(a.get("NetworkInterfaceId") or None),
+            tags=Tags.from_aws(a.get("Tags", [])),
+        )
+        # EC2-Classic addresses have no allocation id (and no tags); the platform is retired.
+        for a in response.get("Addresses", [])
+        if a.get("AllocationId")
     ]
 
 
@@ -545,6 +608,14 @@ COLLECTORS: tuple[Collector, ...] = (
         scope="regional",
         collect=collect_security_groups,
     ),
+    Collector(
+        name="ec2:network-interfaces",
+        service="ec2",
+        scope="home",
+        collect=collect_network_interfaces,
+    ),
+    # ENIs and EIPs are only judged on their tags, which the contract requires in the home region.
+    Collector(name="ec2:elastic-ips", service="ec2", scope="home", collect=collect_elastic_ips),
     Collector(name="rds:instances", service="rds", scope="regional", collect=collect_db_instances),
     Collector(name="rds:clusters", service="rds", scope="regional", collect=collect_db_clusters),
     Collector(name="ecs:clusters", service="ecs", scope="regional", collect=collect_ecs_clusters),

@@ -13,13 +13,15 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import date
 
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, NoCredentialsError
 
 from audit.checks import CHECKS, Check, run_checks
 from audit.clients import ClientFactory
 from audit.collect import COLLECTORS, Collector, Item, ScanContext
 from audit.contract import DEFAULT_CONTRACT, Contract
+from audit.costs import read_costs
 from audit.faults import SCAN_ERRORS, explain
 from audit.models import GLOBAL, Inventory, NotScanned, Report, Resource
 from audit.regions import partition_of, partition_regions, same_partition, service_offered
@@ -39,6 +41,8 @@ class ScanOptions:
     #: the account the credentials must belong to; None = audit whatever they point at
     expected_account: str | None = DEFAULT_CONTRACT.account_id
     workers: int = DEFAULT_WORKERS
+    #: read Cost Explorer's spend (month to date and last month) as of this day; None = don't
+    cost_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def _identity(clients: ClientFactory, home: str) -> tuple[str | None, str | None
             "no AWS credentials found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
             "AWS_SECRET_ACCESS_KEY, or run on a machine with a role)"
         )
-    except (ClientError, BotoCoreError) as exc:
+    except (BotoCoreError, *SCAN_ERRORS) as exc:
         reason = explain(exc) if isinstance(exc, SCAN_ERRORS) else str(exc)
         return None, f"cannot verify the credentials with sts:GetCallerIdentity in {home}: {reason}"
     return account, None
@@ -192,6 +196,9 @@ def scan(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
+    costs = None if options.cost_day is None else read_costs(clients, account, options.cost_day)
+    if costs is not None:
+        not_scanned += costs.gaps
     inventory = Inventory.of(resources)
     return Report(
         account=account,
@@ -200,4 +207,5 @@ def scan(
         not_scanned=tuple(sorted(set(not_scanned), key=lambda n: (n.region, n.service, n.reason))),
         scanned_units=answered,
         inventory=inventory,
+        costs=costs,
     )

@@ -1,9 +1,10 @@
 """Which errors mean "could not scan this" (and why), as opposed to bugs.
 
 An AWS-side refusal, a throttle that outlived the retries, an unreachable endpoint, an answer
-that is not the service's protocol or expired credentials is a fact about the environment:
-the audit records it as `NotScanned` with a one-line reason and goes on. Anything else
-(`ParamValidationError`, `KeyError`, `ReadOnlyViolation`...) is a bug and propagates with its traceback.
+that is not the service's protocol (or that botocore's parser fails on) or expired credentials is
+a fact about the environment: the audit records it as `NotScanned` with a one-line reason and goes
+on. Anything else (`ParamValidationError`, a `KeyError` in a collector, `ReadOnlyViolation`...) is a
+bug and propagates with its traceback.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
+from audit.clients import UnparsableResponse
+
 #: Errors that stop one collector in one region, never the whole scan.
 SCAN_ERRORS: Final = (
     ClientError,
@@ -38,7 +41,8 @@ SCAN_ERRORS: Final = (
     UnknownEndpointError,
     EndpointResolutionError,
     UnknownServiceError,  # a botocore too old to know the service
-    ResponseParserError,  # an answer that is not the service's protocol (a proxy's HTML page)
+    ResponseParserError,  # an answer that is not the service's protocol (a proxy's HTML page),
+    # or one botocore's parser fails on (`UnparsableResponse`, raised by the audit's parsers)
 )
 
 ACCESS_DENIED_CODES: Final = frozenset(
@@ -101,6 +105,8 @@ def explain(exc: Exception) -> str:
         return f"AWS error ({where}){detail}"
     if isinstance(exc, ConnectionError | HTTPClientError):
         return f"endpoint not reachable: {exc}"
+    if isinstance(exc, UnparsableResponse):
+        return f"unreadable response: {exc}"
     if isinstance(exc, ResponseParserError):
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return f"unexpected response, not from AWS: {first_line}"

@@ -14,7 +14,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from audit.costs import CostReport
 
 GLOBAL: Final = "global"
 
@@ -154,6 +157,47 @@ class SecurityGroup:
     #: From DescribeSecurityGroups: the tagging API leaves untagged groups out entirely.
     arn: str | None = None
     tags: Tags | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkInterface:
+    """An ENI, with what DescribeNetworkInterfaces says about who created it.
+
+    The tagging API leaves untagged ENIs out, so tags come from the describe call too.
+    """
+
+    interface_id: str
+    arn: str
+    region: str
+    #: the account that owns the ENI (OwnerId)
+    owner_id: str
+    description: str = ""
+    interface_type: str = "interface"
+    requester_managed: bool = False
+    requester_id: str | None = None
+    #: Operator.Principal when a service operates the ENI (Operator.Managed)
+    operator: str | None = None
+    #: Attachment.InstanceOwnerId / InstanceId / DeviceIndex
+    attachment_owner: str | None = None
+    attached_instance: str | None = None
+    device_index: int | None = None
+    #: the NAT gateway or VPC endpoint that lists this ENI as its own
+    owned_by: str | None = None
+    tags: Tags = NO_TAGS
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElasticIp:
+    """An Elastic IP address (DescribeAddresses, tags included)."""
+
+    allocation_id: str
+    arn: str
+    region: str
+    public_ip: str | None = None
+    #: ServiceManaged: the service that allocated it for its own use (alb, nlb, rds...)
+    service_managed: str | None = None
+    network_interface_id: str | None = None
+    tags: Tags = NO_TAGS
 
 
 # --- data and workload ---------------------------------------------------------------------
@@ -373,6 +417,8 @@ Resource = (
     | Instance
     | KeyPair
     | SecurityGroup
+    | NetworkInterface
+    | ElasticIp
     | DbInstance
     | DbCluster
     | EcsCluster
@@ -399,6 +445,8 @@ class Inventory:
     instances: tuple[Instance, ...] = ()
     key_pairs: tuple[KeyPair, ...] = ()
     security_groups: tuple[SecurityGroup, ...] = ()
+    network_interfaces: tuple[NetworkInterface, ...] = ()
+    elastic_ips: tuple[ElasticIp, ...] = ()
     db_instances: tuple[DbInstance, ...] = ()
     db_clusters: tuple[DbCluster, ...] = ()
     ecs_clusters: tuple[EcsCluster, ...] = ()
@@ -434,6 +482,8 @@ _FIELD_BY_TYPE: dict[type, str] = {
     Instance: "instances",
     KeyPair: "key_pairs",
     SecurityGroup: "security_groups",
+    NetworkInterface: "network_interfaces",
+    ElasticIp: "elastic_ips",
     DbInstance: "db_instances",
     DbCluster: "db_clusters",
     EcsCluster: "ecs_clusters",
@@ -507,6 +557,8 @@ class Report:
     #: set when the scan could not start at all (credentials, wrong account, ...)
     error: str | None = None
     inventory: Inventory = field(default_factory=Inventory, compare=False)
+    #: Cost Explorer's spend and the budgets (`--costs`); None = not asked for
+    costs: CostReport | None = None
 
     EXIT_CLEAN = 0
     EXIT_FINDINGS = 1

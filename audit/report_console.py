@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import TextIO
 
+from audit.costs import CostReport
 from audit.engine import Progress
 from audit.models import Finding, NotScanned, Report, Severity
 
@@ -62,6 +64,50 @@ def _not_scanned_block(not_scanned: tuple[NotScanned, ...]) -> list[str]:
     return lines
 
 
+def _money(amount: float) -> str:
+    return f"{amount:,.2f}"
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    """Left-aligned first columns, right-aligned amounts (every column after the second)."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return [
+        "  " + "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths,
+                                                                                                 strict=True)))
+        for row in [header, *rows]
+    ]
+
+
+def _costs_block(costs: CostReport) -> list[str]:
+    mtd, last = costs.month_to_date, costs.last_month
+    lines = [
+        f"COSTS ({costs.currency}, Cost Explorer unblended): month to date {mtd.start}..{mtd.end} (end excluded), "
+        f"last month {last.start:%Y-%m}"
+    ]
+    if costs.by_pillar is None:
+        lines += ["  cost per pillar not read (see NOT SCANNED)", ""]
+    else:
+        rows: list[tuple[str, ...]] = []
+        for row in costs.by_pillar:
+            budget = "-" if row.budget is None else _money(row.budget)
+            used = "-" if not row.budget else f"{100 * row.month_to_date / row.budget:.0f}%"
+            over = " OVER" if row.budget is not None and row.last_month > row.budget else ""
+            rows.append((row.pillar or "(no pillar tag)", row.environment or "-", _money(row.month_to_date),
+                         _money(row.last_month) + over, budget, used))
+        lines += _table(("pillar", "environment", "month to date", "last month", "budget", "budget used"), rows)
+        untagged = costs.untagged or (0.0, 0.0)
+        lines += [f"  spend without a pillar tag: {_money(untagged[0])} this month, {_money(untagged[1])} last month",
+                  ""]
+    if costs.by_service is not None:
+        service_rows = [(row.pillar or "(no pillar tag)", row.service or "(no service tag)", _money(row.month_to_date),
+                 _money(row.last_month)) for row in costs.by_service]
+        lines += [*_table(("pillar", "service", "month to date", "last month"), service_rows), ""]
+    if costs.inactive_tags:
+        lines += [f"  not active as cost allocation tags: {', '.join(costs.inactive_tags)}: Cost Explorer counts "
+                  "their spend as untagged until they are (the prod stack activates them; AWS takes up to 24 h)", ""]
+    return lines
+
+
 def _verdict(report: Report) -> str:
     if report.error is not None:
         return f"CANNOT SCAN: {report.error}"
@@ -87,6 +133,8 @@ def render(report: Report) -> str:
         lines += _findings_block(report.findings)
     else:
         lines += ["no findings", ""]
+    if report.costs is not None:
+        lines += _costs_block(report.costs)
     lines += _not_scanned_block(report.not_scanned)
     lines.append(f"verdict: {_verdict(report)}")
     return "\n".join(lines) + "\n"

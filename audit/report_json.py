@@ -1,4 +1,5 @@
-"""JSON report: `{"account", "regions", "findings", "not_scanned", "passed"}`.
+"""JSON report: `{"account", "regions", "findings", "not_scanned", "passed"}`, and `"costs"` with
+`--costs` (amounts as numbers; a part that could not be read is null, explained in not_scanned).
 
 A scan that could not start has one not_scanned entry for service and region "all" with the
 reason (no credentials, wrong account...), so consumers need no special case.
@@ -13,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from audit.costs import CostReport, Period
 from audit.models import Finding, NotScanned, Report
 
 
@@ -31,6 +33,27 @@ def _not_scanned(n: NotScanned) -> dict[str, str]:
     return {"service": n.service, "region": n.region, "reason": n.reason}
 
 
+def _period(period: Period) -> dict[str, str]:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def _costs(costs: CostReport) -> dict[str, Any]:
+    untagged = costs.untagged
+    return {
+        "currency": costs.currency,
+        "month_to_date": _period(costs.month_to_date),
+        "last_month": _period(costs.last_month),
+        "by_pillar": None if costs.by_pillar is None else [
+            {"pillar": r.pillar or None, "environment": r.environment or None, "month_to_date": r.month_to_date,
+             "last_month": r.last_month, "budget": r.budget} for r in costs.by_pillar],
+        "by_service": None if costs.by_service is None else [
+            {"pillar": r.pillar or None, "service": r.service or None, "month_to_date": r.month_to_date,
+             "last_month": r.last_month} for r in costs.by_service],
+        "untagged": None if untagged is None else {"month_to_date": untagged[0], "last_month": untagged[1]},
+        "inactive_tags": None if costs.inactive_tags is None else list(costs.inactive_tags),
+    }
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     not_scanned = [_not_scanned(n) for n in report.not_scanned]
     if report.error is not None:
@@ -41,6 +64,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "findings": [_finding(f) for f in report.findings],
         "not_scanned": not_scanned,
         "passed": report.passed,
+        **({"costs": _costs(report.costs)} if report.costs is not None else {}),
     }
 
 

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from .buckets import PrivateBucket, PrivateBucketArgs
 from .context import StackContext
+from .cost import ANOMALY_PRINCIPAL, BUDGETS_PRINCIPAL
 
 ALB_5XX_PERCENT = 5
 RESPONSE_TIME_SECONDS = 2
@@ -215,7 +216,7 @@ class Operations(pulumi.ComponentResource):
                  "Condition": {"StringEquals": {"aws:SourceAccount": args.context.account_id}}},
                 # Budgets and Cost Anomaly Detection publish cost alerts to the same topic.
                 {"Sid": "CostAlerts", "Effect": "Allow",
-                 "Principal": {"Service": ["budgets.amazonaws.com", "costalerts.amazonaws.com"]},
+                 "Principal": {"Service": [BUDGETS_PRINCIPAL, ANOMALY_PRINCIPAL]},
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
             ]}), tags=dict(args.tags), opts=self._child)
         topic = aws.sns.Topic(f"{self._name}-oncall", name=f"{args.context.name_prefix}-oncall",

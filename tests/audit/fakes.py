@@ -1,5 +1,7 @@
 """Stand-ins for what moto cannot answer, used by the audit tests and by `benchmarks.audit_scan`.
 
+`AnswerUnimplemented` answers one operation moto lacks (Cost Explorer's ListCostAllocationTags).
+
 moto 5.2.5 has no App Runner backend (an unmocked call gets a 404 "Not yet implemented", never
 the network). `stub_apprunner` wraps any `ClientFactory` so that apprunner clients answer
 `ListServices` from a botocore `Stubber` (real botocore response validation), with the
@@ -10,8 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
+from botocore.validate import validate_parameters
 
 from audit.clients import Client, ClientFactory
 
@@ -66,3 +71,34 @@ def stub_apprunner(
     account_id: str = "891377221201",
 ) -> ClientFactory:
     return StubbedAppRunner(inner, services, account_id=account_id)
+
+
+class AnswerUnimplemented:
+    """A `ClientFactory` whose `service` clients answer `operation` (one moto lacks) with
+    `answer`: a response, validated against the operation's output shape as a Stubber would,
+    or an exception to raise. Answered on `before-call`, so moto never sees the call."""
+
+    def __init__(self, inner: ClientFactory, service: str, operation: str, answer: Mapping[str, Any] | Exception):
+        self._inner, self._service, self._operation, self._answer = inner, service, operation, answer
+        self._hooked: set[int] = set()
+        self._lock = threading.Lock()
+        #: the request bodies (bytes) of the answered calls
+        self.calls: list[bytes] = []
+
+    def __call__(self, service: str, region: str) -> Client:
+        client = self._inner(service, region)
+        if service != self._service:
+            return client
+        with self._lock:
+            if id(client) not in self._hooked:
+                self._hooked.add(id(client))
+                service_id = client.meta.service_model.service_id.hyphenize()
+                client.meta.events.register_first(f"before-call.{service_id}.{self._operation}", self._respond)
+        return client
+
+    def _respond(self, model: Any, params: Mapping[str, Any], **_: Any) -> tuple[AWSResponse, Mapping[str, Any]]:
+        self.calls.append(params["body"])
+        if isinstance(self._answer, Exception):
+            raise self._answer
+        validate_parameters(self._answer, model.output_shape)
+        return AWSResponse("https://fake.invalid/", 200, {}, None), dict(self._answer)

@@ -20,6 +20,7 @@ from audit.checks import (
     check_bucket_public_access,
     check_required_tags,
     check_security_groups,
+    interface_managed_by,
     run_checks,
 )
 from audit.contract import DEFAULT_CONTRACT, Contract
@@ -33,6 +34,7 @@ from audit.models import (
     DbInstance,
     EcsCluster,
     EksCluster,
+    ElasticIp,
     Finding,
     Function,
     IamUser,
@@ -41,6 +43,7 @@ from audit.models import (
     Inventory,
     KeyPair,
     LoadBalancer,
+    NetworkInterface,
     PublicAccessBlock,
     ReplicationGroup,
     SearchDomain,
@@ -476,3 +479,61 @@ def test_a_replication_group_member_is_judged_through_its_group_even_if_the_tagg
     member = CacheCluster(cluster_id="hv-prod-001", arn=arn, region=HOME, replication_group_id="hv-prod")
     found = findings(cache_clusters=(member,), tagged_resources=(TaggedResource(arn=arn, region=HOME),))
     assert found == ()
+
+
+def eni(**fields: object) -> NetworkInterface:
+    return NetworkInterface(interface_id="eni-1", arn=f"arn:aws:ec2:{HOME}:{ACCT}:network-interface/eni-1",
+                            region=HOME, owner_id=ACCT, **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("fields", "owner"),
+    [
+        ({"owned_by": "NAT gateway nat-1"}, "NAT gateway nat-1"),
+        ({"operator": "ecs.amazonaws.com"}, "ecs.amazonaws.com"),
+        ({"interface_type": "natGateway"}, "natGateway"),
+        ({"interface_type": "vpc_endpoint"}, "vpc_endpoint"),
+        ({"requester_managed": True, "requester_id": "amazon-elb"}, "amazon-elb"),
+        ({"attachment_owner": "amazon-rds"}, "amazon-rds"),
+        ({"description": "ELB app/hv-prod-alb/50dc6c495c0c9188"}, "Elastic Load Balancing"),
+        ({"description": "RDSNetworkInterface"}, "RDS"),
+        ({"description": "ElastiCache hv-prod-redis-001"}, "ElastiCache"),
+        ({"description": "arn:aws:ecs:us-east-2:891377221201:attachment/0f1e2d3c"}, "ECS (a task's ENI)"),
+        ({"attached_instance": "i-1", "device_index": 0, "attachment_owner": ACCT}, "instance i-1"),
+    ],
+)
+def test_an_eni_a_service_or_an_instance_created_is_judged_by_its_owner(fields: dict[str, object], owner: str) -> None:
+    assert interface_managed_by(eni(**fields)) == owner
+    assert findings(network_interfaces=(eni(**fields),)) == ()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"description": "debugging, delete me"},
+        # attached to our instance, but as a second card someone added
+        {"attached_instance": "i-1", "device_index": 1, "attachment_owner": ACCT},
+        {"interface_type": "efa"},
+    ],
+)
+def test_an_untagged_eni_created_on_its_own_is_flagged(fields: dict[str, object]) -> None:
+    assert interface_managed_by(eni(**fields)) is None
+    [finding] = findings(network_interfaces=(eni(**fields),))
+    assert (finding.check, finding.resource) == (REQUIRED_TAGS, eni().arn)
+
+
+def test_elastic_ips_are_tag_checked_unless_a_service_manages_them() -> None:
+    def eip(allocation_id: str, **fields: object) -> ElasticIp:
+        return ElasticIp(allocation_id=allocation_id, arn=f"arn:aws:ec2:{HOME}:{ACCT}:elastic-ip/{allocation_id}",
+                         region=HOME, **fields)  # type: ignore[arg-type]
+
+    found = findings(elastic_ips=(eip("eipalloc-1"), eip("eipalloc-2", service_managed="alb"),
+                                  eip("eipalloc-3", tags=GOOD_TAGS)))
+    assert [f.resource for f in found] == [eip("eipalloc-1").arn]
+
+
+def test_a_service_eni_the_tagging_api_lists_is_still_judged_by_its_owner() -> None:
+    managed = eni(requester_managed=True, requester_id="amazon-elb")
+    listed = TaggedResource(arn=managed.arn, region=HOME)
+    assert findings(network_interfaces=(managed,), tagged_resources=(listed,)) == ()

@@ -228,3 +228,34 @@ def test_the_network_guard_stops_a_call_that_escaped_moto(no_network: list[objec
     assert report.error is not None and "endpoint not reachable" in report.error
     assert any("amazonaws.com" in str(address) for address in no_network)
     no_network.clear()  # seen; let the guard's own teardown check pass
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # a query-protocol answer without its <DescribeLoadBalancersResult> wrapper
+        ("elbv2", "DescribeLoadBalancers", b"<DescribeLoadBalancersResponse><Other/></DescribeLoadBalancersResponse>",
+         "KeyError: 'DescribeLoadBalancersResult'"),
+        # a JSON answer that is not an object
+        ("dynamodb", "ListTables", b"[1]", "AttributeError: 'list' object has no attribute 'get'"),
+    ],
+)
+def test_an_answer_botocore_cannot_parse_is_not_scanned_for_that_service_only(
+    aws: Aws, faults: Any, run_scan: Scan, case: tuple[str, str, bytes, str]
+) -> None:
+    service, operation, body, raised = case
+    aws("iam").create_user(UserName="still-found")
+    faults.fail(service, operation, body, status=200)
+    report = run_scan(factory=faults)
+    [gap] = report.not_scanned
+    assert (gap.service, gap.region, gap.gap) == (service, HOME, True)
+    assert gap.reason.startswith("unreadable response: botocore's ") and gap.reason.endswith(raised)
+    assert any("still-found" in f.resource for f in report.findings)
+    assert faults.sent[(service, operation, HOME)] == 1
+
+
+def test_an_unparsable_identity_answer_cannot_scan_rather_than_crash(faults: Any) -> None:
+    faults.fail("sts", "GetCallerIdentity", b"<a><b/></a>", status=200)
+    report = scan(faults, ScanOptions(regions=(HOME,)))
+    assert report.error is not None and "KeyError: 'GetCallerIdentityResult'" in report.error
+    assert report.exit_code == 2

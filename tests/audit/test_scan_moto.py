@@ -484,3 +484,45 @@ def test_untagged_security_groups_are_read_from_describe_and_the_default_group_i
     assert set(found) == {f"arn:aws:ec2:{HOME}:{ACCOUNT}:security-group/{bare}"}
     assert found[f"arn:aws:ec2:{HOME}:{ACCOUNT}:security-group/{bare}"].found.startswith("missing tags")
     assert tagged not in " ".join(found)
+
+
+def test_service_enis_and_eips_are_judged_by_their_owner_and_click_ops_ones_are_flagged(
+    aws: Aws, run_scan: Scan
+) -> None:
+    from moto.ec2.models import ec2_backends
+
+    ec2 = aws("ec2")
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    tagged = [{"ResourceType": "elastic-ip", "Tags": aws_tags(COMPLIANT_TAGS)}]
+    # What the foundation makes: a NAT gateway on a tagged EIP, an interface endpoint (their ENIs
+    # are listed by their owner), and ENIs the ALB, RDS, ElastiCache and ECS create.
+    nat_eip = ec2.allocate_address(Domain="vpc", TagSpecifications=tagged)["AllocationId"]
+    ec2.create_nat_gateway(SubnetId=subnet, AllocationId=nat_eip)
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{HOME}.ecr.api", VpcEndpointType="Interface",
+                            SubnetIds=[subnet])
+    for description in ("ELB app/hv-prod-alb/50dc6c495c0c9188", "RDSNetworkInterface", "ElastiCache hv-prod-redis-001",
+                        f"arn:aws:ecs:{HOME}:{ACCOUNT}:attachment/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"):
+        ec2.create_network_interface(SubnetId=subnet, Description=description)
+    # RequesterManaged and InterfaceType are AWS's to set: moto's API cannot, its backend can.
+    requester = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    lambda_eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    backend = ec2_backends[ACCOUNT][HOME]
+    backend.enis[requester].requester_managed = True
+    backend.enis[lambda_eni].interface_type = "lambda"
+    # An instance's primary ENI comes with the (tagged) instance.
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet,
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": aws_tags(COMPLIANT_TAGS)}])
+    # Click-ops: an ENI and an EIP nobody tagged, and a tagged ENI that is fine.
+    bare_eni = ec2.create_network_interface(SubnetId=subnet, Description="debug")["NetworkInterface"][
+        "NetworkInterfaceId"]
+    ec2.create_network_interface(SubnetId=subnet, TagSpecifications=[
+        {"ResourceType": "network-interface", "Tags": aws_tags(COMPLIANT_TAGS)}])
+    bare_eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+
+    report = run_scan()
+    assert report.not_scanned == ()
+    flagged = {f.resource for f in by_check(report, "required-tags")}
+    assert flagged == {f"arn:aws:ec2:{HOME}:{ACCOUNT}:network-interface/{bare_eni}",
+                       f"arn:aws:ec2:{HOME}:{ACCOUNT}:elastic-ip/{bare_eip}"}
+    assert len(report.inventory.network_interfaces) == 11 and len(report.inventory.elastic_ips) == 2

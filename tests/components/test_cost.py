@@ -79,14 +79,25 @@ def test_only_prod_activates_the_tags_and_watches_anomalies(dev: Inventory, prod
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_budgets_and_anomaly_detection_may_publish_to_the_encrypted_topic(
+def test_one_topic_policy_lets_alarms_budgets_and_anomaly_detection_publish_to_the_encrypted_topic(
         stack: str, dev: Inventory, prod: Inventory) -> None:
     inventory = {"dev": dev, "prod": prod}[stack]
+    topic = inventory.named("operations-oncall")
+    # A topic has one policy document: a second TopicPolicy would silently replace the first.
     (policy,) = inventory.of_type("aws:sns/topicPolicy:TopicPolicy")
-    publishers = {s["Principal"].get("Service") for s in json.loads(policy.inputs["policy"])["Statement"]
-                  if s["Action"] == "sns:Publish"}
-    assert publishers == {"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"}
-    key = json.loads(inventory.named("operations-oncall-key").inputs["policy"])
-    (cost_alerts,) = [s for s in key["Statement"] if s["Sid"] == "CostAlerts"]
-    assert set(cost_alerts["Principal"]["Service"]) == {"budgets.amazonaws.com", "costalerts.amazonaws.com"}
-    assert "kms:GenerateDataKey*" in cost_alerts["Action"]
+    assert policy.inputs["arn"] == topic.outputs["arn"]
+    statements = json.loads(policy.inputs["policy"])["Statement"]
+    publishers = {s["Principal"]["Service"]: s for s in statements if s["Action"] == "sns:Publish"}
+    assert set(publishers) == {"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"}
+    for statement in publishers.values():
+        assert statement["Resource"] == topic.outputs["arn"]
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "891377221201"}}
+    # The topic is encrypted with the on-call key, whose policy lets each publisher use it.
+    key = inventory.named("operations-oncall-key")
+    assert topic.inputs["kmsMasterKeyId"] == key.outputs["id"]
+    users: set[str] = set()
+    for statement in json.loads(key.inputs["policy"])["Statement"]:
+        if {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(statement["Action"]):
+            services = statement["Principal"].get("Service", [])
+            users |= {services} if isinstance(services, str) else set(services)
+    assert users == set(publishers)
