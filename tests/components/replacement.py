@@ -8,7 +8,9 @@ things then fail on AWS:
 - a collision: a resource created while an old one with the same physical name (or other unique
   key, e.g. a listener rule's priority) still exists;
 - deleting a resource still in use: delete-first replacement of something a kept resource (one
-  that is only updated) still references, directly or through other replaced resources.
+  that is only updated) still references, directly or through other replaced resources;
+- a final snapshot name reused: the replaced engine's deletion leaves a snapshot under the name
+  its new incarnation would take on its own deletion, which then fails.
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ FORCE_NEW: Mapping[str, frozenset[str]] = {
     "aws:route53/record:Record": frozenset({"zoneId", "name"}),
     "aws:rds/instance:Instance": frozenset({"identifier", "dbName", "username", "kmsKeyId",
                                             "storageEncrypted"}),
+    "aws:rds/parameterGroup:ParameterGroup": frozenset({"name", "namePrefix", "family", "description"}),
+    "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
+        {"replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "port", "subnetGroupName",
+         "snapshotArns", "snapshotName", "dataTieringEnabled", "networkType", "securityGroupNames"}),
+    "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family", "description"}),
+    "random:index/randomId:RandomId": frozenset({"byteLength", "keepers", "prefix"}),
 }
 
 # Input tuples AWS keeps unique among live resources of a type.
@@ -55,7 +63,14 @@ UNIQUE: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "aws:ecr/repository:Repository": (("name",),),
     "aws:route53/record:Record": (("zoneId", "name", "type"),),
     "aws:rds/instance:Instance": (("identifier",),),
+    "aws:rds/parameterGroup:ParameterGroup": (("name",),),
+    "aws:elasticache/replicationGroup:ReplicationGroup": (("replicationGroupId",),),
+    "aws:elasticache/parameterGroup:ParameterGroup": (("name",),),
 }
+
+# Engines that take a final snapshot, under this input's name, when they are deleted.
+FINAL_SNAPSHOT = {"aws:rds/instance:Instance": "finalSnapshotIdentifier",
+                  "aws:elasticache/replicationGroup:ReplicationGroup": "finalSnapshotIdentifier"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,8 @@ def plan(before: Inventory, after: Inventory) -> Plan:
     replaced = _replaced(old, new)
     created = frozenset(new) - frozenset(old)
     deleted = frozenset(old) - frozenset(new)
-    problems = [*_collisions(old, new, created, deleted, replaced), *_deleted_in_use(new, replaced)]
+    problems = [*_collisions(old, new, created, deleted, replaced), *_deleted_in_use(new, replaced),
+                *_reused_final_snapshots(old, new, replaced)]
     return Plan(created=created, deleted=deleted, replaced=replaced, problems=tuple(problems))
 
 
@@ -142,4 +158,16 @@ def _deleted_in_use(new: Mapping[str, ResourceRecord], replaced: frozenset[str])
         kept = sorted(new[user].name for user in users - replaced)
         if kept:
             problems.append(f"{new[urn].name}: deleted before its replacement while {', '.join(kept)} use it")
+    return problems
+
+
+def _reused_final_snapshots(old: Mapping[str, ResourceRecord], new: Mapping[str, ResourceRecord],
+                            replaced: frozenset[str]) -> list[str]:
+    problems = []
+    for urn in sorted(replaced):
+        key = FINAL_SNAPSHOT.get(new[urn].type)
+        snapshot = old[urn].inputs.get(key) if key else None
+        if snapshot and snapshot == new[urn].inputs.get(key):
+            problems.append(f"{new[urn].name}: replaced, but its new incarnation's final snapshot {snapshot!r} "
+                            "is the one the old one's deletion leaves")
     return problems
