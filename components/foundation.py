@@ -198,7 +198,7 @@ def _monitored(config: StackConfig, *, ingress: PublicIngress, data: DataEngines
         services=[MonitoredService(name=s.name, pillar=s.pillar, cluster=cluster.cluster_name,
                                    target_group=services[s.name].target_group.arn_suffix,
                                    min_count=s.scaling.min_count) for s in config.services],
-        database=data.database_identifier, database_storage_gib=config.data.postgres.allocated_storage,
+        database=data.database_identifier, database_max_storage_gib=config.data.postgres.max_allocated_storage,
         database_max_connections=config.data.postgres.max_connections,
         cache_nodes=data.cache_node_ids, tables=data.table_names,
         dead_letter_queues={"scheduler-dlq": scheduler.dead_letter_queue_name} if scheduler else {},

@@ -112,3 +112,49 @@ def test_the_connections_alarm_follows_the_instance_class(run_stack: RunStack, i
     # 80% of LEAST(memory / 9531392, 5000): db.t4g.micro allows about 112, never 200.
     inventory = run_stack("dev", data={"postgres": {"instanceClass": instance_class}})
     assert _connections_alarm(inventory) == threshold
+
+
+def _free_storage_alarm(inventory: Inventory) -> float:
+    (alarm,) = [r for r in inventory.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+                if r.inputs["name"].endswith("-postgres-free-storage")]
+    threshold: float = alarm.inputs["threshold"]
+    return threshold
+
+
+@pytest.mark.parametrize(("maximum", "threshold_gib"), [(100, 10), (400, 40)])
+def test_the_free_storage_alarm_follows_the_storage_autoscaling_ceiling(run_stack: RunStack, maximum: int,
+                                                                        threshold_gib: int) -> None:
+    # 10% of the configured 20 GiB would fire at 2 GiB free once storage has grown to 100.
+    inventory = run_stack("dev", data={"postgres": {"allocatedStorage": 20, "maxAllocatedStorage": maximum}})
+    assert _free_storage_alarm(inventory) == threshold_gib * 1024 ** 3
+
+
+def _collector(inventory: Inventory, service: str) -> dict[str, Any]:
+    containers = json.loads(inventory.named(f"{service}-task").inputs["containerDefinitions"])
+    (collector,) = [c for c in containers if c["name"] == "otel-collector"]
+    return collector  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("posture", "retention"), [({}, 14), ({"logRetentionDays": 30}, 30)])
+def test_the_collector_writes_metrics_to_a_log_group_of_the_stack(run_stack: RunStack, posture: dict[str, Any],
+                                                                  retention: int) -> None:
+    inventory = run_stack("dev", posture=posture)
+    for service in ("hub-v2-api", "hub-v2-web", "clawbot"):
+        group = inventory.named(f"{service}-metric-logs")
+        assert group.inputs["name"] == f"/hv-dev/{service}/metrics"
+        assert group.inputs["retentionInDays"] == retention
+        environment = {e["name"]: e["value"] for e in _collector(inventory, service)["environment"]}
+        config = json.loads(environment["AOT_CONFIG_CONTENT"])
+        assert config["exporters"]["awsemf"]["log_group_name"] == group.inputs["name"]
+        assert config["service"]["pipelines"]["metrics"]["exporters"] == ["awsemf"]
+        statements = json.loads(inventory.named(f"{service}-task-policy").inputs["policy"])["Statement"]
+        (metric_logs,) = [s for s in statements if s["Sid"] == "MetricLogs"]
+        assert metric_logs["Resource"] == f"{group.outputs['arn']}:*"
+        assert "logs:CreateLogGroup" not in metric_logs["Action"]
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_a_new_redis_auth_token_revokes_the_old_one(request: pytest.FixtureRequest, name: str) -> None:
+    # AWS's default for a token change is ROTATE, which keeps the old token valid alongside.
+    group = request.getfixturevalue(name).named("data-redis").inputs
+    assert group["authTokenUpdateStrategy"] == "SET" and group["authToken"]
