@@ -9,6 +9,7 @@ pillar's own section. Components never look at the environment name: they get `*
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -102,6 +103,8 @@ class Posture:
 class NetworkConfig:
     cidr: str
     az_count: int
+    # Pinned zone names (empty: the first `az_count` zones the region reports available).
+    availability_zones: tuple[str, ...]
     nat: NatStrategy
     interface_endpoints: tuple[str, ...]
     flow_log_traffic: FlowLogTraffic
@@ -157,7 +160,7 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
     if domain and zone and domain != zone and not domain.endswith(f".{zone}"):
         root.problem("domain", f"{show(domain)} is not inside the zone {zone!r}")
     posture = _posture(root.section("posture"), defaults)
-    network = _network(root.section("network"), defaults)
+    network = _network(root.section("network"), defaults, aws.region)
     data = parse_data(root.section("data"))
     services = parse_services(root, min_tasks=posture.min_tasks, ecs_exec_allowed=posture.ecs_exec,
                               spot_allowed=posture.fargate_spot)
@@ -260,15 +263,21 @@ def _retention(section: Section, key: str, default: int) -> int:
     return value
 
 
-def _network(section: Section, defaults: Mapping[str, Any]) -> NetworkConfig:
+def _network(section: Section, defaults: Mapping[str, Any], region: str) -> NetworkConfig:
     cidr = section.string("cidr")
     if cidr is not None:
         _check_vpc_cidr(section, cidr)
     endpoints_on = section.boolean("interfaceEndpoints", defaults["interfaceEndpoints"])
     flow_logs = section.section("flowLogs")
+    zones = _pinned_zones(section, region)
+    az_count = section.integer("azCount", len(zones) or defaults["azCount"], minimum=MIN_AZS, maximum=MAX_AZS)
+    if zones and az_count != len(zones):
+        section.problem("azCount", f"{az_count} disagrees with the {len(zones)} availabilityZones "
+                        "(the pinned zones set the count; drop azCount)")
     network = NetworkConfig(
         cidr=cidr,
-        az_count=section.integer("azCount", defaults["azCount"], minimum=2, maximum=3),
+        az_count=az_count,
+        availability_zones=zones,
         nat=section.choice("nat", defaults["nat"], NAT_STRATEGIES),  # type: ignore[arg-type]
         interface_endpoints=INTERFACE_ENDPOINT_SERVICES if endpoints_on else (),
         flow_log_traffic=flow_logs.choice("traffic", defaults["flowLogTraffic"],
@@ -279,6 +288,28 @@ def _network(section: Section, defaults: Mapping[str, Any]) -> NetworkConfig:
     flow_logs.finish()
     section.finish()
     return network
+
+
+MIN_AZS, MAX_AZS = 2, 3
+
+
+def _pinned_zones(section: Section, region: str) -> tuple[str, ...]:
+    """Zone names fixed in the stack file: subnets must not move when the region's list of
+    available zones changes (a move replaces every subnet of the zone and what runs in it)."""
+    key = "availabilityZones"
+    zones = section.string_list(key)
+    foreign = [zone for zone in zones if not re.fullmatch(rf"{re.escape(region)}[a-z]", zone)]
+    if foreign:
+        section.problem(key, f"{', '.join(map(show, foreign))} is not a zone of {region} "
+                        f"(allowed: {region} and a letter, e.g. {region}a)")
+    elif len(set(zones)) != len(zones):
+        twice = sorted({zone for zone in zones if zones.count(zone) > 1})
+        section.problem(key, f"{', '.join(map(show, twice))} is listed twice (each zone holds one subnet per tier)")
+    elif zones and not MIN_AZS <= len(zones) <= MAX_AZS:
+        section.problem(key, f"{len(zones)} zones is out of range (allowed: {MIN_AZS}–{MAX_AZS})")
+    else:
+        return zones
+    return ()
 
 
 MIN_VPC_PREFIX, MAX_VPC_PREFIX = 16, 20

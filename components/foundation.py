@@ -166,6 +166,7 @@ def _network(config: StackConfig, opts: pulumi.ResourceOptions) -> VpcNetwork:
         region=config.aws.region,
         account_id=config.aws.account_id,
         az_count=network_config.az_count,
+        availability_zones=network_config.availability_zones,
         nat=network_config.nat,
         interface_endpoints=network_config.interface_endpoints,
         flow_log_traffic=network_config.flow_log_traffic,

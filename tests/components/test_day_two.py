@@ -9,7 +9,7 @@ import pytest
 
 from components.config import load_stack_config
 from components.config_reader import ConfigError
-from preflight.model import Inventory
+from preflight.model import Inventory, PreflightError
 
 from ..conftest import RunStack
 
@@ -158,3 +158,53 @@ def test_a_new_redis_auth_token_revokes_the_old_one(request: pytest.FixtureReque
     # AWS's default for a token change is ROTATE, which keeps the old token valid alongside.
     group = request.getfixturevalue(name).named("data-redis").inputs
     assert group["authTokenUpdateStrategy"] == "SET" and group["authToken"]
+
+
+NETWORK = {"cidr": "10.20.0.0/16"}
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_the_stack_files_pin_their_zones(request: pytest.FixtureRequest, name: str) -> None:
+    zones = {"dev": ["us-east-2a", "us-east-2b"], "prod": ["us-east-2a", "us-east-2b", "us-east-2c"]}[name]
+    subnets = request.getfixturevalue(name).of_type("aws:ec2/subnet:Subnet")
+    assert sorted({s.inputs["availabilityZone"] for s in subnets}) == zones
+
+
+def test_pinned_zones_place_the_subnets_whatever_else_is_available(run_stack: RunStack) -> None:
+    # The lookup answers us-east-2a, b and c: pinning b and c keeps a out, in the order given.
+    inventory = run_stack("dev", network={**NETWORK, "availabilityZones": ["us-east-2c", "us-east-2b"]})
+    for tier in ("public", "private-app", "isolated-data"):
+        assert [inventory.named(f"network-{tier}-{i}").inputs["availabilityZone"] for i in (0, 1)] == [
+            "us-east-2c", "us-east-2b"]
+
+
+def test_a_pinned_zone_the_region_does_not_report_available_stops_the_run(run_stack: RunStack) -> None:
+    with pytest.raises(PreflightError) as caught:
+        run_stack("dev", network={**NETWORK, "availabilityZones": ["us-east-2a", "us-east-2d"]})
+    assert ("network.availabilityZones: us-east-2d not available in us-east-2 now (available: us-east-2a, "
+            "us-east-2b, us-east-2c); wait for the zone to recover, or pin available zones") in str(caught.value)
+
+
+@pytest.mark.parametrize(("network", "expected"), [
+    ({"availabilityZones": ["us-east-2a", "us-west-2b"]},
+     "hv-foundation:network.availabilityZones: 'us-west-2b' is not a zone of us-east-2 (allowed: us-east-2 and "
+     "a letter, e.g. us-east-2a)"),
+    ({"availabilityZones": ["us-east-2a", "us-east-2a"]},
+     "hv-foundation:network.availabilityZones: 'us-east-2a' is listed twice (each zone holds one subnet per "
+     "tier)"),
+    ({"availabilityZones": ["us-east-2a"]},
+     "hv-foundation:network.availabilityZones: 1 zones is out of range (allowed: 2–3)"),
+    ({"availabilityZones": ["us-east-2a", "us-east-2b"], "azCount": 3},
+     "hv-foundation:network.azCount: 3 disagrees with the 2 availabilityZones (the pinned zones set the count; "
+     "drop azCount)"),
+])
+def test_pinned_zones_are_checked_in_config(network: dict[str, Any], expected: str) -> None:
+    assert problems(services={"web": WEB}, network={**NETWORK, **network}) == [expected]
+
+
+def test_pinned_zones_set_the_zone_count() -> None:
+    raw = {**BASE, "hv-foundation:network": json.dumps({**NETWORK, "availabilityZones": ["us-east-2a", "us-east-2b",
+                                                                                          "us-east-2c"]}),
+           "hv-foundation:services": json.dumps({"web": WEB})}
+    network = load_stack_config(raw, "hv-foundation", "dev").network
+    assert (network.az_count, network.availability_zones) == (3, ("us-east-2a", "us-east-2b", "us-east-2c"))
