@@ -23,6 +23,7 @@ from .network import VpcNetwork, VpcNetworkArgs
 from .operations import Monitored, MonitoredService, Operations, OperationsArgs
 from .provider import contract_provider
 from .scheduler import SchedulerShelf, SchedulerShelfArgs
+from .service_config import ServiceConfig
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def build_foundation(config: StackConfig) -> Foundation:
             protect_secrets=posture.protect_stateful,
             secrets_key_arn=key.arn, grants=grants, deployed_by_pipeline=service.name in sources,
             tags=resource_tags(service.pillar, service.name),
-        ), opts=inherit)
+        ), opts=_renamed(service, inherit))
     operations = Operations("operations", OperationsArgs(
         name_prefix=prefix, region=config.aws.region, account_id=config.aws.account_id,
         alarm_emails=config.operations.alarm_emails, buckets=config.operations.buckets,
@@ -151,6 +152,14 @@ def build_foundation(config: StackConfig) -> Foundation:
     return Foundation(network=network, ingress=ingress, data=data, identity=identity, bedrock=bedrock,
                       scheduler=scheduler, cluster=cluster, services=services, operations=operations,
                       delivery=delivery)
+
+
+def _renamed(service: ServiceConfig, opts: pulumi.ResourceOptions) -> pulumi.ResourceOptions:
+    """A renamed service's component answers to its former name too; its children's names start
+    with the service name, so the engine aliases them alike (`clawbot-tg` → `robin-tg`)."""
+    if service.renamed_from is None:
+        return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=service.renamed_from)]))
 
 
 def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant]:

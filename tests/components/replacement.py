@@ -82,13 +82,49 @@ class Plan:
 
 
 def plan(before: Inventory, after: Inventory) -> Plan:
-    old, new = before.by_urn(), after.by_urn()
+    new = after.by_urn()
+    # A renamed resource (aliased) is the old one under its new URN: updated or replaced, not new.
+    renamed = _renamed(before.by_urn(), new)
+    old = {renamed.get(urn, urn): record for urn, record in before.by_urn().items()}
     replaced = _replaced(old, new)
     created = frozenset(new) - frozenset(old)
     deleted = frozenset(old) - frozenset(new)
     problems = [*_collisions(old, new, created, deleted, replaced), *_deleted_in_use(new, replaced),
                 *_reused_final_snapshots(old, new, replaced)]
     return Plan(created=created, deleted=deleted, replaced=replaced, problems=tuple(problems))
+
+
+def _renamed(old: Mapping[str, ResourceRecord], new: Mapping[str, ResourceRecord]) -> dict[str, str]:
+    """Former URN → URN, resolved as the engine resolves aliases: a resource's own specs (a new name
+    or type under the same parent), and the aliases children inherit from an aliased parent (the
+    parent's former URN in their type chain, and its former name for the prefix of theirs)."""
+    formers: dict[str, list[str]] = {}
+
+    def former_urns(urn: str) -> list[str]:
+        if urn in formers or urn not in new:
+            return formers.get(urn, [])
+        record = new[urn]
+        head, name = urn.rsplit("::", 1)
+        stack_project, chain = head.rsplit("::", 1)
+        kind = chain.rsplit("$", 1)[-1]
+        found = []
+        for alias in record.options.get("aliases", []):
+            spec = alias.get("spec")
+            if spec is None:
+                found.append(alias["urn"])
+            elif not spec.get("parentUrn") and not spec.get("noParent"):
+                former_chain = chain[: len(chain) - len(kind)] + (spec.get("type") or kind)
+                found.append(f"{stack_project}::{former_chain}::{spec.get('name') or name}")
+        if record.parent:
+            parent_name = record.parent.rsplit("::", 1)[1]
+            for parent in former_urns(record.parent):
+                parent_chain, former_parent = parent.rsplit("::", 2)[1:]
+                child = former_parent + name[len(parent_name):] if name.startswith(parent_name) else name
+                found.append(f"{stack_project}::{parent_chain}${kind}::{child}")
+        formers[urn] = found
+        return found
+
+    return {former: urn for urn in new for former in former_urns(urn) if former in old and former not in new}
 
 
 def _refers(value: Any, resource: ResourceRecord) -> bool:

@@ -208,3 +208,29 @@ def test_pinned_zones_set_the_zone_count() -> None:
            "hv-foundation:services": json.dumps({"web": WEB})}
     network = load_stack_config(raw, "hv-foundation", "dev").network
     assert (network.az_count, network.availability_zones) == (3, ("us-east-2a", "us-east-2b", "us-east-2c"))
+
+
+API = {"pillar": "hub-v2", "port": 3000, "host": "api", "priority": 30}
+
+
+@pytest.mark.parametrize(("services", "expected"), [
+    ({"web": {**WEB, "renamedFrom": "api"}, "api": API},
+     "hv-foundation:services.web.renamedFrom: 'api' is a service of this stack (renamedFrom names the service's "
+     "former name, which no service has any more)"),
+    ({"web": {**WEB, "renamedFrom": "old-web"}, "api": {**API, "renamedFrom": "old-web"}},
+     "hv-foundation:services.web.renamedFrom: 'old-web' is already claimed by service 'api' (one service can be "
+     "renamed once)"),
+    ({"web": {**WEB, "renamedFrom": "Old_Web"}},
+     "hv-foundation:services.web.renamedFrom: 'Old_Web' is not valid (allowed: the former service name: "
+     "3–20 lowercase letters, digits and hyphens)"),
+])
+def test_a_rename_must_name_a_former_service(services: dict[str, Any], expected: str) -> None:
+    assert problems(services=services) == [expected]
+
+
+def test_a_renamed_service_keeps_its_image_repository_unless_told_otherwise() -> None:
+    raw = {**BASE, "hv-foundation:services": json.dumps({
+        "web": {**WEB, "renamedFrom": "old-web"}, "api": {**API, "renamedFrom": "old-api",
+                                                          "image": {"repository": "api"}}})}
+    services = {s.name: s for s in load_stack_config(raw, "hv-foundation", "dev").services}
+    assert (services["web"].image_repository, services["api"].image_repository) == ("old-web", "api")

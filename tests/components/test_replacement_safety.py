@@ -76,13 +76,40 @@ def test_a_new_domain_prefix_replaces_the_cognito_domain_delete_first(
     assert result.problems == ()
 
 
+def _renamed(stack: str, services: dict[str, Any], *, declared: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """clawbot renamed robin (with `renamedFrom` when declared), and its pipeline entry moved."""
+    services["robin"] = services.pop("clawbot")
+    if declared:
+        services["robin"]["renamedFrom"] = "clawbot"
+    delivery = json.loads(stack_spec(stack).config["hv-foundation:delivery"])
+    delivery["services"]["robin"] = delivery["services"].pop("clawbot")
+    return services, delivery
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_declared_rename_moves_the_service_and_keeps_its_rules_and_images(
+        request: pytest.FixtureRequest, run_stack: RunStack, stack_services: Services, stack: str) -> None:
+    before: Inventory = request.getfixturevalue(stack)
+    services, delivery = _renamed(stack, stack_services(stack), declared=True)
+    after = run_stack(stack, services=services, delivery=delivery)
+    result = plan(before, after)
+    assert result.problems == ()
+    service = {urn for urn in after.by_urn() if "::robin" in urn}
+    # Moved, not created: the rules keep their priority (updated in place to the new target group),
+    # the image repository keeps its name and images.
+    assert not service & result.created
+    assert {"robin-host-rule", "robin-repository"}.isdisjoint(short(result.replaced))
+    assert after.named("robin-repository").inputs["name"] == before.named("clawbot-repository").inputs["name"]
+    # What carries the name in AWS is replaced under the new one, created first.
+    assert {"robin-tg", "robin-service", "robin-sg", "robin-logs", "robin-task-role",
+            "robin-secret-airtable-api-key"} <= short(result.replaced)
+    assert after.named("robin-tg").inputs["name"] == f"hv-{stack}-robin-8000"
+
+
 def test_a_rename_that_keeps_its_priority_is_caught(dev: Inventory, run_stack: RunStack,
                                                     stack_services: Services) -> None:
-    """README (day two): a renamed service needs a new priority, or its new rules collide."""
-    services = stack_services("dev")
-    services["robin"] = services.pop("clawbot")
-    delivery = json.loads(stack_spec("dev").config["hv-foundation:delivery"])
-    delivery["services"]["robin"] = delivery["services"].pop("clawbot")
+    """README (day two): an undeclared rename is a removal and an addition: its new rules collide."""
+    services, delivery = _renamed("dev", stack_services("dev"), declared=False)
     assert plan(dev, run_stack("dev", services=services, delivery=delivery)).problems == (
         "robin-host-rule: created while clawbot-host-rule still holds "
         f"{{'listenerArn': {dev.named('clawbot-host-rule').inputs['listenerArn']!r}, 'priority': 10030}}",)
