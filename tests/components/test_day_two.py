@@ -11,7 +11,7 @@ from components.config import load_stack_config
 from components.config_reader import ConfigError
 from preflight.model import Inventory, PreflightError
 
-from ..conftest import RunStack
+from ..conftest import REPO_ROOT, RunStack
 
 BASE: dict[str, Any] = {
     "aws:region": "us-east-2",
@@ -234,3 +234,24 @@ def test_a_renamed_service_keeps_its_image_repository_unless_told_otherwise() ->
                                                           "image": {"repository": "api"}}})}
     services = {s.name: s for s in load_stack_config(raw, "hv-foundation", "dev").services}
     assert (services["web"].image_repository, services["api"].image_repository) == ("old-web", "api")
+
+
+# The stacks' resource types whose AWS service acts through a service-linked role of the account.
+SERVICE_LINKED_ROLES = {
+    "aws:ecs/cluster:Cluster": "ecs.amazonaws.com",
+    "aws:lb/loadBalancer:LoadBalancer": "elasticloadbalancing.amazonaws.com",
+    "aws:rds/instance:Instance": "rds.amazonaws.com",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "elasticache.amazonaws.com",
+    "aws:appautoscaling/target:Target": "ecs.application-autoscaling.amazonaws.com",
+}
+
+
+def test_the_readme_bootstrap_creates_each_service_linked_role_the_stacks_rely_on(dev: Inventory,
+                                                                                  prod: Inventory) -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    bootstrap = readme[readme.index("**Bootstrap"):readme.index("**Every change after that**")]
+    used = {SERVICE_LINKED_ROLES[r.type] for inventory in (dev, prod) for r in inventory.resources
+            if r.type in SERVICE_LINKED_ROLES}
+    assert used == set(SERVICE_LINKED_ROLES.values())
+    for service in sorted(used):
+        assert f"aws iam create-service-linked-role --aws-service-name {service}\n" in bootstrap, service
