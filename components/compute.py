@@ -17,7 +17,8 @@ from .grants import Grant, policy_document, service_trust_policy
 
 # ADOT collector: traces to X-Ray, metrics to CloudWatch (EMF), from OTLP on localhost:4317/4318.
 DEFAULT_OTEL_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3"
-DEFAULT_OTEL_CONFIG = "/etc/ecs/ecs-default-config.yaml"
+# The namespace the image's default config gives EMF metrics (kept: dashboards look there).
+OTEL_METRICS_NAMESPACE = "ECS/AWSOTel/Application"
 OTEL_COLLECTOR_CPU, OTEL_COLLECTOR_MEMORY = 64, 128
 DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 90
 DEFAULT_DEREGISTRATION_DELAY_SECONDS = 30
@@ -94,6 +95,31 @@ def target_group_name(physical: str, port: int) -> str:
     return f"{physical[:TARGET_GROUP_NAME_MAX - len(suffix)].rstrip('-')}{suffix}"
 
 
+def otel_collector_config(metric_log_group: str) -> str:
+    """The image's default ECS config (OTLP and StatsD in; X-Ray and EMF out), with the EMF
+    metrics sent to `metric_log_group`. JSON is YAML, which the collector reads."""
+    return json.dumps({
+        "extensions": {"health_check": {}},
+        "receivers": {
+            "otlp": {"protocols": {"grpc": {"endpoint": "0.0.0.0:4317"}, "http": {"endpoint": "0.0.0.0:4318"}}},
+            "awsxray": {"endpoint": "0.0.0.0:2000", "transport": "udp"},
+            "statsd": {"endpoint": "0.0.0.0:8125", "aggregation_interval": "60s"},
+        },
+        "processors": {"batch/traces": {"timeout": "1s", "send_batch_size": 50},
+                       "batch/metrics": {"timeout": "60s"}},
+        "exporters": {"awsxray": {},
+                      "awsemf": {"namespace": OTEL_METRICS_NAMESPACE, "log_group_name": metric_log_group}},
+        "service": {
+            "extensions": ["health_check"],
+            "pipelines": {
+                "traces": {"receivers": ["otlp", "awsxray"], "processors": ["batch/traces"], "exporters": ["awsxray"]},
+                "metrics": {"receivers": ["otlp", "statsd"], "processors": ["batch/metrics"],
+                            "exporters": ["awsemf"]},
+            },
+        },
+    }, sort_keys=True)
+
+
 class FargateService(pulumi.ComponentResource):
     """One service of the config: image repository, logs, secrets, roles, task, service, routing,
     autoscaling. Reachable only from the ALB on its port; no public IP; rolls back bad deploys."""
@@ -110,6 +136,11 @@ class FargateService(pulumi.ComponentResource):
         self.repository = self._create_repository()
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs", name=f"/{args.context.name_prefix}/{self._service.name}",
+            retention_in_days=args.log_retention_days, tags=self._tags(), opts=self._child)
+        # The collector's EMF metrics: without this group the image's default config writes them to
+        # /aws/ecs/application/metrics, created on first write, never expiring, shared by every stack.
+        self.metric_log_group = aws.cloudwatch.LogGroup(
+            f"{name}-metric-logs", name=f"/{args.context.name_prefix}/{self._service.name}/metrics",
             retention_in_days=args.log_retention_days, tags=self._tags(), opts=self._child)
         self.secrets = self._create_secrets()
         self.execution_role = self._create_execution_role()
@@ -222,13 +253,12 @@ class FargateService(pulumi.ComponentResource):
                         "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
              "Resource": "*"},
             {"Sid": "Metrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
-             "Condition": {"StringEquals": {"cloudwatch:namespace": ["ECS/AWSOTel/Application",
+             "Condition": {"StringEquals": {"cloudwatch:namespace": [OTEL_METRICS_NAMESPACE,
                                                                      f"hv/{self._service.name}"]}}},
+            # The group exists (above): the collector may write to it, not create groups.
             {"Sid": "MetricLogs", "Effect": "Allow",
-             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
-                        "logs:CreateLogGroup"],
-             "Resource": f"arn:aws:logs:{self._args.context.region}:{self._args.context.account_id}:log-group:"
-                         "/aws/ecs/application/metrics:*"},
+             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+             "Resource": self.metric_log_group.arn.apply(lambda arn: f"{arn}:*")},
         ]
         if self._service.ecs_exec:
             # ECS Exec opens an SSM session into the task (dev only); these actions take no resource.
@@ -347,7 +377,9 @@ class FargateService(pulumi.ComponentResource):
             "essential": False,
             "cpu": OTEL_COLLECTOR_CPU,
             "memoryReservation": OTEL_COLLECTOR_MEMORY,
-            "command": [f"--config={DEFAULT_OTEL_CONFIG}"],
+            # The collector reads its config from this variable ahead of the image's default file.
+            "environment": [{"name": "AOT_CONFIG_CONTENT",
+                             "value": self.metric_log_group.name.apply(otel_collector_config)}],
             "logConfiguration": {**logging, "options": {**logging["options"],
                                                         "awslogs-stream-prefix": "otel"}},
             "readonlyRootFilesystem": True,

@@ -67,6 +67,8 @@ class ServiceConfig:
     readonly_root_filesystem: bool
     spot: bool
     ecs_exec: bool
+    # The name this service had before a rename: its resources are aliased, so Pulumi moves them.
+    renamed_from: str | None = None
 
     def fqdn(self, domain: str) -> str:
         return domain if self.host == "@" else f"{self.host}.{domain}"
@@ -82,6 +84,7 @@ def parse_services(root: Section, *, min_tasks: int, ecs_exec_allowed: bool,
         services.append(_service(name, section, min_tasks=min_tasks, ecs_exec_allowed=ecs_exec_allowed,
                                  spot_allowed=spot_allowed))
     _check_unique(root, services)
+    _check_renames(root, services)
     if len(services) > ACM_MAX_NAMES:
         root.problem("services", f"{len(services)} services, but the ALB's one certificate holds at most "
                      f"{ACM_MAX_NAMES} host names (ACM's default quota); remove services or split the stack")
@@ -121,10 +124,13 @@ def _service(name: str, section: Section, *, min_tasks: int, ecs_exec_allowed: b
     spot = section.boolean("spot", False)
     if spot and not spot_allowed:
         section.problem("spot", "true is not allowed in this environment (posture.fargateSpot is false)")
+    renamed_from = section.string("renamedFrom", None, pattern=SERVICE_NAME,
+                                  allowed_text="the former service name: 3–20 lowercase letters, digits and hyphens")
     service = ServiceConfig(
         name=name,
         pillar=pillar,
-        image_repository=image.string("repository", name, pattern=r"[a-z0-9][a-z0-9._/-]{1,200}",
+        # A renamed service keeps its image repository (and the images in it) unless told otherwise.
+        image_repository=image.string("repository", renamed_from or name, pattern=r"[a-z0-9][a-z0-9._/-]{1,200}",
                                       allowed_text="an ECR repository name"),
         image_tag=image.string("tag", "bootstrap", pattern=r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
                                allowed_text="a Docker tag"),
@@ -147,6 +153,7 @@ def _service(name: str, section: Section, *, min_tasks: int, ecs_exec_allowed: b
         readonly_root_filesystem=_readonly_root(section, ecs_exec),
         spot=spot,
         ecs_exec=ecs_exec,
+        renamed_from=renamed_from,
     )
     image.finish()
     section.finish()
@@ -208,3 +215,19 @@ def _check_unique(root: Section, services: list[ServiceConfig]) -> None:
                 root.problems.add(f"{root.key_path('services')}.{service.name}",
                                   f"{kind} {show(value)} is already used by service {owner!r} "
                                   f"({kind}s must be unique)")
+
+
+def _check_renames(root: Section, services: list[ServiceConfig]) -> None:
+    names = {service.name for service in services}
+    claimed: dict[str, str] = {}
+    for service in services:
+        old = service.renamed_from
+        if old is None:
+            continue
+        path = f"{root.key_path('services')}.{service.name}.renamedFrom"
+        if old in names:
+            root.problems.add(path, f"{show(old)} is a service of this stack (renamedFrom names the service's "
+                              "former name, which no service has any more)")
+        elif claimed.setdefault(old, service.name) != service.name:
+            root.problems.add(path, f"{show(old)} is already claimed by service {claimed[old]!r} "
+                              "(one service can be renamed once)")

@@ -95,7 +95,7 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str,
     if domain and zone and domain != zone and not domain.endswith(f".{zone}"):
         root.problem("domain", f"{show(domain)} is not inside the zone {zone!r}")
     posture = parse_posture(root.section("posture"), defaults_of)
-    network = parse_network(root.section("network"), defaults_of)
+    network = parse_network(root.section("network"), defaults_of, aws.region)
     data = parse_data(root.section("data"))
     services = parse_services(root, min_tasks=posture.min_tasks, ecs_exec_allowed=posture.ecs_exec,
                               spot_allowed=posture.fargate_spot)

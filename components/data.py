@@ -23,6 +23,7 @@ from .naming import secret_name
 
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
+POSTGRES_ADMIN = "hv_admin"
 # Tables whose items expire: counters, locks and dedup hashes are worthless after their window.
 TTL_TABLES = ("rate-limits", "locks", "dedup")
 TTL_ATTRIBUTE = "expiresAt"
@@ -128,18 +129,21 @@ class DataEngines(pulumi.ComponentResource):
             f"{self._name}-postgres-{export}-logs", name=f"/aws/rds/instance/{identifier}/{export}",
             retention_in_days=args.log_retention_days, tags=self._tags("postgres"), opts=self._child)
             for export in POSTGRES_LOG_EXPORTS]
+        # The inputs of ours that replace the instance (the provider's ForceNew ones).
+        replacing = {"identifier": identifier, "db_name": config.database_name, "username": POSTGRES_ADMIN,
+                     "kms_key_id": args.key_arn}
         return aws.rds.Instance(
-            f"{self._name}-postgres", identifier=identifier, engine="postgres",
+            f"{self._name}-postgres", identifier=identifier, db_name=config.database_name, username=POSTGRES_ADMIN,
+            kms_key_id=args.key_arn, engine="postgres",
             engine_version=config.engine_version, instance_class=config.instance_class,
             allocated_storage=config.allocated_storage, max_allocated_storage=config.max_allocated_storage,
-            storage_type="gp3", storage_encrypted=True, kms_key_id=args.key_arn,
-            master_user_secret_kms_key_id=args.key_arn, db_name=config.database_name, username="hv_admin",
+            storage_type="gp3", storage_encrypted=True, master_user_secret_kms_key_id=args.key_arn,
             manage_master_user_password=True, iam_database_authentication_enabled=True,
             db_subnet_group_name=subnet_group.name, vpc_security_group_ids=[self.postgres_security_group.id],
             parameter_group_name=parameters.name, publicly_accessible=False, multi_az=args.multi_az,
             backup_retention_period=args.backup_retention_days, copy_tags_to_snapshot=True,
             deletion_protection=args.deletion_protection, skip_final_snapshot=not args.final_snapshot,
-            final_snapshot_identifier=f"{identifier}-final" if args.final_snapshot else None,
+            final_snapshot_identifier=self._final_snapshot_name("postgres", identifier, replacing),
             enabled_cloudwatch_logs_exports=list(POSTGRES_LOG_EXPORTS),
             performance_insights_enabled=args.performance_insights,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS if args.performance_insights else None,
@@ -198,20 +202,39 @@ class DataEngines(pulumi.ComponentResource):
             family=config.parameter_group_family, description="BullMQ needs noeviction",
             parameters=[aws.elasticache.ParameterGroupParameterArgs(name="maxmemory-policy", value="noeviction")],
             tags=self._tags("redis"), opts=self._child)
+        group_id = f"{args.context.name_prefix}-redis"
+        # The inputs of ours that replace the group: the provider's ForceNew ones, and the engine and
+        # its version, whose downgrade replaces it.
+        replacing = {"replication_group_id": group_id, "kms_key_id": args.key_arn,
+                     "subnet_group_name": subnet_group.name, "engine": config.engine,
+                     "engine_version": config.engine_version}
         group = aws.elasticache.ReplicationGroup(
-            f"{self._name}-redis", replication_group_id=f"{args.context.name_prefix}-redis",
-            description=f"{args.context.name_prefix} cache, sessions, pub/sub and queues", engine=config.engine,
-            engine_version=config.engine_version, node_type=config.node_type, num_cache_clusters=self._cache_nodes(),
+            f"{self._name}-redis", replication_group_id=group_id, kms_key_id=args.key_arn,
+            subnet_group_name=subnet_group.name, engine=config.engine, engine_version=config.engine_version,
+            description=f"{args.context.name_prefix} cache, sessions, pub/sub and queues",
+            node_type=config.node_type, num_cache_clusters=self._cache_nodes(),
             port=REDIS_PORT, automatic_failover_enabled=args.multi_az, multi_az_enabled=args.multi_az,
-            at_rest_encryption_enabled=True, kms_key_id=args.key_arn, transit_encryption_enabled=True,
-            auth_token=token.result,
-            subnet_group_name=subnet_group.name, security_group_ids=[self.redis_security_group.id],
+            at_rest_encryption_enabled=True, transit_encryption_enabled=True,
+            # Replacing the token (see README) revokes the old one: AWS's default, ROTATE, keeps both valid.
+            auth_token=token.result, auth_token_update_strategy="SET",
+            security_group_ids=[self.redis_security_group.id],
             parameter_group_name=parameters.name,
             snapshot_retention_limit=args.cache_snapshot_days,
-            final_snapshot_identifier=f"{args.context.name_prefix}-redis-final" if args.final_snapshot else None,
+            final_snapshot_identifier=self._final_snapshot_name("redis", group_id, replacing),
             auto_minor_version_upgrade=True, apply_immediately=args.apply_immediately,
             tags=self._tags("redis"), opts=self._child)
         return secret, group
+
+    def _final_snapshot_name(self, engine: str, identifier: str,
+                             replacing: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[str] | None:
+        """A final snapshot name per incarnation: a fixed one would exist after the first deletion
+        (a replacement, a destroy) and fail every later one. The suffix is drawn anew whenever one
+        of the inputs that replace the engine changes, so each incarnation is deleted under its own."""
+        if not self._args.final_snapshot:
+            return None
+        suffix = random.RandomId(f"{self._name}-{engine}-final-snapshot-suffix", byte_length=4,
+                                 keepers=replacing, opts=self._child)
+        return pulumi.Output.concat(f"{identifier}-final-", suffix.hex)
 
     def _cache_nodes(self) -> int:
         """A primary, plus a replica in another AZ when Multi-AZ."""

@@ -10,6 +10,7 @@ import pulumi
 
 from .bedrock import BedrockAccess, BedrockAccessArgs
 from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
+from .compute_config import ServiceConfig
 from .config import StackConfig
 from .context import StackContext
 from .cost import CostControls, CostControlsArgs
@@ -130,7 +131,7 @@ def build_foundation(config: StackConfig) -> Foundation:
             secret_recovery_days=posture.secret_recovery_days, ecr_force_delete=not posture.protect_stateful,
             secrets_key_arn=key.arn, grants=grants, deployed_by_pipeline=service.name in sources,
             tags=resource_tags(service.pillar, service.name),
-        ), opts=inherit)
+        ), opts=_renamed(service, inherit))
     operations = Operations("operations", OperationsArgs(
         context=context, alarm_emails=config.operations.alarm_emails, buckets=config.operations.buckets,
         bucket_versioning=posture.bucket_versioning, force_destroy_buckets=not posture.protect_stateful,
@@ -151,6 +152,14 @@ def build_foundation(config: StackConfig) -> Foundation:
                       delivery=delivery)
 
 
+def _renamed(service: ServiceConfig, opts: pulumi.ResourceOptions) -> pulumi.ResourceOptions:
+    """A renamed service's component answers to its former name too; its children's names start
+    with the service name, so the engine aliases them alike (`clawbot-tg` → `robin-tg`)."""
+    if service.renamed_from is None:
+        return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=service.renamed_from)]))
+
+
 def _grants_for(uses: Sequence[str], offered: Mapping[str, Grant]) -> list[Grant]:
     """The grants a service's `uses:` selects, in its order. The config refused names nothing
     offers, so a missing one here is a bug, not a user error."""
@@ -168,6 +177,7 @@ def _network(config: StackConfig, context: StackContext, opts: pulumi.ResourceOp
         context=context,
         cidr=network_config.cidr,
         az_count=network_config.az_count,
+        availability_zones=network_config.availability_zones,
         nat=network_config.nat,
         interface_endpoints=network_config.interface_endpoints,
         flow_log_traffic=network_config.flow_log_traffic,
@@ -200,7 +210,7 @@ def _monitored(config: StackConfig, *, ingress: PublicIngress, data: DataEngines
         services=[MonitoredService(name=s.name, pillar=s.pillar, cluster=cluster.cluster_name,
                                    target_group=services[s.name].target_group.arn_suffix,
                                    min_count=s.scaling.min_count) for s in config.services],
-        database=data.database_identifier, database_storage_gib=config.data.postgres.allocated_storage,
+        database=data.database_identifier, database_max_storage_gib=config.data.postgres.max_allocated_storage,
         database_max_connections=config.data.postgres.max_connections,
         cache_nodes=data.cache_node_ids, tables=data.table_names,
         dead_letter_queues={"scheduler-dlq": scheduler.dead_letter_queue_name} if scheduler else {},

@@ -29,6 +29,7 @@ class VpcNetworkArgs:
     tags: Mapping[str, str]
     interface_endpoints: Sequence[str] = ()
     gateway_endpoints: Sequence[str] = DEFAULT_GATEWAY_ENDPOINTS
+    # Pinned zones, checked against the region's available ones; empty: the first `az_count` of those.
     availability_zones: Sequence[str] = field(default=())
 
 
@@ -51,7 +52,7 @@ class VpcNetwork(pulumi.ComponentResource):
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
 
-        zones = list(args.availability_zones) or self._lookup_zones()
+        zones = self._zones()
         plan = plan_subnets(args.cidr, args.az_count)
         self.vpc = aws.ec2.Vpc(
             f"{name}-vpc", cidr_block=args.cidr, enable_dns_support=True,
@@ -97,15 +98,24 @@ class VpcNetwork(pulumi.ComponentResource):
     def _tags(self, role: str) -> dict[str, str]:
         return {**self._args.tags, "Name": f"{self._args.context.name_prefix}-{role}"}
 
-    def _lookup_zones(self) -> list[str]:
-        zones = aws.get_availability_zones(
+    def _zones(self) -> list[str]:
+        args = self._args
+        available = sorted(aws.get_availability_zones(
             state="available", filters=[aws.GetAvailabilityZonesFilterArgs(
                 name="opt-in-status", values=["opt-in-not-required"])],
-            opts=pulumi.InvokeOptions(parent=self))
-        if len(zones.names) < self._args.az_count:
-            raise ValueError(f"{self._args.context.region} offers {len(zones.names)} availability zones, "
-                             f"{self._args.az_count} were asked for")
-        return sorted(zones.names)[: self._args.az_count]
+            opts=pulumi.InvokeOptions(parent=self)).names)
+        if args.availability_zones:
+            unavailable = [zone for zone in args.availability_zones if zone not in available]
+            if unavailable:
+                raise ValueError(
+                    f"network.availabilityZones: {', '.join(unavailable)} not available in {args.context.region} now "
+                    f"(available: {', '.join(available) or 'none'}); wait for the zone to recover, or pin "
+                    "available zones (a moved zone replaces its subnets and everything in them)")
+            return list(args.availability_zones)
+        if len(available) < args.az_count:
+            raise ValueError(f"{args.context.region} offers {len(available)} availability zones, "
+                             f"{args.az_count} were asked for")
+        return available[: args.az_count]
 
     def _subnets(self, tier: str, cidrs: Sequence[str], zones: Sequence[str],
                  public: bool = False) -> list[aws.ec2.Subnet]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,20 +37,28 @@ NETWORK_SETTINGS = (AZ_COUNT, NAT, INTERFACE_ENDPOINTS, FLOW_LOG_TRAFFIC_SETTING
 class NetworkConfig:
     cidr: str
     az_count: int
+    # Pinned zone names (empty: the first `az_count` zones the region reports available).
+    availability_zones: tuple[str, ...]
     nat: NatStrategy
     interface_endpoints: tuple[str, ...]
     flow_log_traffic: FlowLogTraffic
     flow_log_retention_days: int
 
 
-def parse_network(section: Section, environment: Environment) -> NetworkConfig:
+def parse_network(section: Section, environment: Environment, region: str) -> NetworkConfig:
     cidr = section.string("cidr")
     if cidr is not None:
         _check_vpc_cidr(section, cidr)
     flow_logs = section.section("flowLogs")
+    zones = _pinned_zones(section, region)
+    az_count = cast(int, AZ_COUNT.read(section, environment)) if section.has(AZ_COUNT.key) or not zones else len(zones)
+    if zones and az_count != len(zones):
+        section.problem(AZ_COUNT.key, f"{az_count} disagrees with the {len(zones)} availabilityZones "
+                        "(the pinned zones set the count; drop azCount)")
     network = NetworkConfig(
         cidr=cidr,
-        az_count=cast(int, AZ_COUNT.read(section, environment)),
+        az_count=az_count,
+        availability_zones=zones,
         nat=cast(NatStrategy, NAT.read(section, environment)),
         interface_endpoints=INTERFACE_ENDPOINT_SERVICES if INTERFACE_ENDPOINTS.read(section, environment) else (),
         flow_log_traffic=cast(FlowLogTraffic, FLOW_LOG_TRAFFIC_SETTING.read(flow_logs, environment)),
@@ -58,6 +67,25 @@ def parse_network(section: Section, environment: Environment) -> NetworkConfig:
     flow_logs.finish()
     section.finish()
     return network
+
+
+def _pinned_zones(section: Section, region: str) -> tuple[str, ...]:
+    """Zone names fixed in the stack file: subnets must not move when the region's list of
+    available zones changes (a move replaces every subnet of the zone and what runs in it)."""
+    key = "availabilityZones"
+    zones = section.string_list(key)
+    foreign = [zone for zone in zones if not re.fullmatch(rf"{re.escape(region)}[a-z]", zone)]
+    if foreign:
+        section.problem(key, f"{', '.join(map(show, foreign))} is not a zone of {region} "
+                        f"(allowed: {region} and a letter, e.g. {region}a)")
+    elif len(set(zones)) != len(zones):
+        twice = sorted({zone for zone in zones if zones.count(zone) > 1})
+        section.problem(key, f"{', '.join(map(show, twice))} is listed twice (each zone holds one subnet per tier)")
+    elif zones and not cast(int, AZ_COUNT.minimum) <= len(zones) <= cast(int, AZ_COUNT.maximum):
+        section.problem(key, f"{len(zones)} zones is out of range (allowed: {AZ_COUNT.minimum}–{AZ_COUNT.maximum})")
+    else:
+        return zones
+    return ()
 
 
 MIN_VPC_PREFIX, MAX_VPC_PREFIX = 16, 20

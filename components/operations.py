@@ -71,7 +71,8 @@ class Monitored:
     load_balancer: pulumi.Input[str] | None = None
     services: Sequence[MonitoredService] = ()
     database: str | None = None
-    database_storage_gib: int = 0
+    # Storage autoscaling's ceiling: free space is judged against what the instance may grow to.
+    database_max_storage_gib: int = 0
     database_max_connections: int = 0
     # label → physical name: the label names the alarm, the physical name is the dimension.
     cache_nodes: Mapping[str, str] = field(default_factory=dict)
@@ -121,8 +122,8 @@ def alarm_specs(monitored: Monitored) -> list[AlarmSpec]:
             AlarmSpec(key="postgres-cpu", pillar="aws", title=f"Postgres CPU > {DATABASE_CPU_PERCENT}%",
                       threshold=DATABASE_CPU_PERCENT, comparison="GreaterThanThreshold",
                       metrics={"m1": Metric("AWS/RDS", "CPUUtilization", db)}),
-            AlarmSpec(key="postgres-free-storage", pillar="aws", title="Postgres free storage < 10%",
-                      threshold=monitored.database_storage_gib * GIB * FREE_STORAGE_FRACTION,
+            AlarmSpec(key="postgres-free-storage", pillar="aws", title="Postgres free storage < 10% of max storage",
+                      threshold=monitored.database_max_storage_gib * GIB * FREE_STORAGE_FRACTION,
                       comparison="LessThanThreshold",
                       metrics={"m1": Metric("AWS/RDS", "FreeStorageSpace", db, "Minimum")}),
             AlarmSpec(key="postgres-connections", pillar="aws",

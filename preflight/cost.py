@@ -55,7 +55,7 @@ FREE_TYPES = frozenset({
     "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    "random:index/randomPassword:RandomPassword",
+    "random:index/randomId:RandomId", "random:index/randomPassword:RandomPassword",
 })
 
 

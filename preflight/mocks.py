@@ -6,6 +6,7 @@ inventory. An invoke nobody answers is an error naming its token, never a silent
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -184,6 +185,16 @@ def _random_password(ctx: MockContext, id_: str) -> dict[str, Any]:
     return {"result": (ctx.digest(64, "password") * 4)[:length]}
 
 
+def _random_id(ctx: MockContext, id_: str) -> dict[str, Any]:
+    # A random ID is drawn anew whenever its keepers change (that replaces it): so is this one.
+    keepers = json.dumps(ctx.inputs.get("keepers") or {}, sort_keys=True, default=str)
+    raw = bytes.fromhex(ctx.digest(2 * int(ctx.inputs.get("byteLength") or 8), keepers))
+    prefix = str(ctx.inputs.get("prefix") or "")
+    return {"hex": prefix + raw.hex(), "dec": prefix + str(int.from_bytes(raw, "big")),
+            "b64Std": prefix + base64.b64encode(raw).decode(),
+            "b64Url": prefix + base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+
+
 def _user_pool_client(ctx: MockContext, id_: str) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     if ctx.inputs.get("generateSecret"):
@@ -266,6 +277,7 @@ _OUTPUTS: dict[str, Callable[[MockContext, str], dict[str, Any]]] = {
     "aws:cloudwatch/dashboard:Dashboard": lambda ctx, id_: {
         "dashboardArn": ctx.arn("cloudwatch", f"dashboard/{ctx.physical_name}", regional=False)},
     "random:index/randomPassword:RandomPassword": _random_password,
+    "random:index/randomId:RandomId": _random_id,
 }
 
 _NAMED_TYPES_WITHOUT_NAME_OUTPUT = ("aws:ec2/", "aws:vpc/", "aws:route53/record", "random:")

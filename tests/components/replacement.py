@@ -8,7 +8,9 @@ things then fail on AWS:
 - a collision: a resource created while an old one with the same physical name (or other unique
   key, e.g. a listener rule's priority) still exists;
 - deleting a resource still in use: delete-first replacement of something a kept resource (one
-  that is only updated) still references, directly or through other replaced resources.
+  that is only updated) still references, directly or through other replaced resources;
+- a final snapshot name reused: the replaced engine's deletion leaves a snapshot under the name
+  its new incarnation would take on its own deletion, which then fails.
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ FORCE_NEW: Mapping[str, frozenset[str]] = {
     "aws:route53/record:Record": frozenset({"zoneId", "name"}),
     "aws:rds/instance:Instance": frozenset({"identifier", "dbName", "username", "kmsKeyId",
                                             "storageEncrypted"}),
+    "aws:rds/parameterGroup:ParameterGroup": frozenset({"name", "namePrefix", "family", "description"}),
+    "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
+        {"replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "port", "subnetGroupName",
+         "snapshotArns", "snapshotName", "dataTieringEnabled", "networkType", "securityGroupNames"}),
+    "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family", "description"}),
+    "random:index/randomId:RandomId": frozenset({"byteLength", "keepers", "prefix"}),
 }
 
 # Input tuples AWS keeps unique among live resources of a type.
@@ -55,7 +63,14 @@ UNIQUE: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "aws:ecr/repository:Repository": (("name",),),
     "aws:route53/record:Record": (("zoneId", "name", "type"),),
     "aws:rds/instance:Instance": (("identifier",),),
+    "aws:rds/parameterGroup:ParameterGroup": (("name",),),
+    "aws:elasticache/replicationGroup:ReplicationGroup": (("replicationGroupId",),),
+    "aws:elasticache/parameterGroup:ParameterGroup": (("name",),),
 }
+
+# Engines that take a final snapshot, under this input's name, when they are deleted.
+FINAL_SNAPSHOT = {"aws:rds/instance:Instance": "finalSnapshotIdentifier",
+                  "aws:elasticache/replicationGroup:ReplicationGroup": "finalSnapshotIdentifier"}
 
 
 @dataclass(frozen=True)
@@ -67,12 +82,49 @@ class Plan:
 
 
 def plan(before: Inventory, after: Inventory) -> Plan:
-    old, new = before.by_urn(), after.by_urn()
+    new = after.by_urn()
+    # A renamed resource (aliased) is the old one under its new URN: updated or replaced, not new.
+    renamed = _renamed(before.by_urn(), new)
+    old = {renamed.get(urn, urn): record for urn, record in before.by_urn().items()}
     replaced = _replaced(old, new)
     created = frozenset(new) - frozenset(old)
     deleted = frozenset(old) - frozenset(new)
-    problems = [*_collisions(old, new, created, deleted, replaced), *_deleted_in_use(new, replaced)]
+    problems = [*_collisions(old, new, created, deleted, replaced), *_deleted_in_use(new, replaced),
+                *_reused_final_snapshots(old, new, replaced)]
     return Plan(created=created, deleted=deleted, replaced=replaced, problems=tuple(problems))
+
+
+def _renamed(old: Mapping[str, ResourceRecord], new: Mapping[str, ResourceRecord]) -> dict[str, str]:
+    """Former URN → URN, resolved as the engine resolves aliases: a resource's own specs (a new name
+    or type under the same parent), and the aliases children inherit from an aliased parent (the
+    parent's former URN in their type chain, and its former name for the prefix of theirs)."""
+    formers: dict[str, list[str]] = {}
+
+    def former_urns(urn: str) -> list[str]:
+        if urn in formers or urn not in new:
+            return formers.get(urn, [])
+        record = new[urn]
+        head, name = urn.rsplit("::", 1)
+        stack_project, chain = head.rsplit("::", 1)
+        kind = chain.rsplit("$", 1)[-1]
+        found = []
+        for alias in record.options.get("aliases", []):
+            spec = alias.get("spec")
+            if spec is None:
+                found.append(alias["urn"])
+            elif not spec.get("parentUrn") and not spec.get("noParent"):
+                former_chain = chain[: len(chain) - len(kind)] + (spec.get("type") or kind)
+                found.append(f"{stack_project}::{former_chain}::{spec.get('name') or name}")
+        if record.parent:
+            parent_name = record.parent.rsplit("::", 1)[1]
+            for parent in former_urns(record.parent):
+                parent_chain, former_parent = parent.rsplit("::", 2)[1:]
+                child = former_parent + name[len(parent_name):] if name.startswith(parent_name) else name
+                found.append(f"{stack_project}::{parent_chain}${kind}::{child}")
+        formers[urn] = found
+        return found
+
+    return {former: urn for urn in new for former in former_urns(urn) if former in old and former not in new}
 
 
 def _refers(value: Any, resource: ResourceRecord) -> bool:
@@ -142,4 +194,16 @@ def _deleted_in_use(new: Mapping[str, ResourceRecord], replaced: frozenset[str])
         kept = sorted(new[user].name for user in users - replaced)
         if kept:
             problems.append(f"{new[urn].name}: deleted before its replacement while {', '.join(kept)} use it")
+    return problems
+
+
+def _reused_final_snapshots(old: Mapping[str, ResourceRecord], new: Mapping[str, ResourceRecord],
+                            replaced: frozenset[str]) -> list[str]:
+    problems = []
+    for urn in sorted(replaced):
+        key = FINAL_SNAPSHOT.get(new[urn].type)
+        snapshot = old[urn].inputs.get(key) if key else None
+        if snapshot and snapshot == new[urn].inputs.get(key):
+            problems.append(f"{new[urn].name}: replaced, but its new incarnation's final snapshot {snapshot!r} "
+                            "is the one the old one's deletion leaves")
     return problems

@@ -123,7 +123,9 @@ def test_prod_postgres_survives_mistakes(prod: Inventory) -> None:
     db = prod.named("data-postgres")
     assert db.inputs["multiAz"] is True and db.inputs["deletionProtection"] is True
     assert db.inputs["backupRetentionPeriod"] >= 14
-    assert db.inputs["skipFinalSnapshot"] is False and db.inputs["finalSnapshotIdentifier"] == "hv-prod-postgres-final"
+    suffix = prod.named("data-postgres-final-snapshot-suffix").outputs["hex"]
+    assert db.inputs["skipFinalSnapshot"] is False
+    assert db.inputs["finalSnapshotIdentifier"] == f"hv-prod-postgres-final-{suffix}"
     assert db.inputs["performanceInsightsEnabled"] is True
     assert db.inputs["monitoringInterval"] == 60
     assert db.inputs["monitoringRoleArn"] == prod.named("data-postgres-monitoring-role").outputs["arn"]

@@ -18,7 +18,7 @@ def alarms(inventory: Inventory) -> dict[str, dict[str, Any]]:
 
 def test_alarm_specs_cover_every_kind_of_resource() -> None:
     monitored = Monitored(
-        load_balancer="app/alb/1", database="db", database_storage_gib=20,
+        load_balancer="app/alb/1", database="db", database_max_storage_gib=100,
         services=[MonitoredService(name="svc", pillar="hub-v2", cluster="c", target_group="tg/1", min_count=2)],
         cache_nodes={"redis-001": "r-001"}, tables={"locks": "t-locks"}, dead_letter_queues={"dlq": "q-dlq"})
     keys = {spec.key for spec in alarm_specs(monitored)}
@@ -27,10 +27,10 @@ def test_alarm_specs_cover_every_kind_of_resource() -> None:
                     "redis-001-memory", "redis-001-evictions", "locks-throttles", "dlq-depth"}
 
 
-def test_free_storage_threshold_is_a_tenth_of_the_allocation() -> None:
-    (spec,) = [s for s in alarm_specs(Monitored(database="db", database_storage_gib=20))
+def test_free_storage_threshold_is_a_tenth_of_the_maximum_storage() -> None:
+    (spec,) = [s for s in alarm_specs(Monitored(database="db", database_max_storage_gib=100))
                if s.key == "postgres-free-storage"]
-    assert spec.threshold == 2 * 1024 ** 3 and spec.comparison == "LessThanThreshold"
+    assert spec.threshold == 10 * 1024 ** 3 and spec.comparison == "LessThanThreshold"
 
 
 def test_nothing_monitored_means_no_alarms() -> None:
