@@ -74,6 +74,8 @@ class Inventory:
     # Answers assumed from the provider's declared types rather than written by hand:
     # {"outputs": {urn: [output names]}, "invokes": [tokens]}, for a reviewer to see.
     synthesized: Mapping[str, Any] = field(default_factory=dict)
+    # `.get()` reads and stack references: resources the program looked up, not manages.
+    reads: tuple[ResourceRecord, ...] = ()
 
     def by_urn(self) -> dict[str, ResourceRecord]:
         return {resource.urn: resource for resource in self.resources}

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from . import opaque, stack_references
+from .deadline import DEFAULT_TIMEOUT
 from .engine import run_program
 from .gate import PackSession, finish_sessions, running_packs
 from .model import PreflightError, Report, ResourceRecord
@@ -31,11 +33,16 @@ def pack_configs(packs: Sequence[Path], configs: Sequence[Path], stack: str) -> 
 def preflight(cwd: str | Path = ".", stack: str = "dev",
               policy_packs: Sequence[str | Path] = (),
               policy_pack_configs: Sequence[str | Path] = (), *, cli_compatible: bool = False,
-              stack_tags: Mapping[str, str] | None = None) -> Report:
+              stack_tags: Mapping[str, str] | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+              references: Sequence[tuple[str, str | Path]] = (),
+              allow_opaque_components: bool = False) -> Report:
+    """One run; `timeout` bounds the program (None: no limit), `references` are the
+    `--stack-reference NAME=FILE` pairs."""
     started = time.perf_counter()
     project = "?"
     try:
         spec = load_program(cwd, stack)
+        outputs_by_reference = stack_references.load(references)
         if stack_tags:
             spec = replace(spec, stack_tags={**spec.stack_tags, **stack_tags})
         project = spec.project
@@ -49,9 +56,11 @@ def preflight(cwd: str | Path = ".", stack: str = "dev",
                 for session in sessions:
                     session.submit(resource)
 
-            inventory = run_program(spec, on_register=analyze)
+            inventory = run_program(spec, on_register=analyze, timeout=timeout,
+                                    references=outputs_by_reference)
             program_done = time.perf_counter()
             violations, not_applicable = finish_sessions(sessions, inventory)
+            violations += opaque.findings(inventory, allowed=allow_opaque_components)
     except PreflightError as error:
         return Report(project=project, stack=stack, inventory=None, error=str(error))
     finished = time.perf_counter()
