@@ -69,6 +69,7 @@ class RecordingMonitor(MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self._stack_urn = ""
         self._default_providers: dict[str, str] = {}
+        self._settings_by_provider: dict[str | None, tuple[str, str, Mapping[str, str]]] = {}
         self._urns: set[str] = set()
         self._lock = threading.Lock()
         self.aws_mocks = AwsMocks(self)
@@ -88,15 +89,26 @@ class RecordingMonitor(MockMonitor):
         record = self.records.get(ref.rsplit("::", 1)[0])  # a reference is `<urn>::<id>`
         return record.inputs if record else {}
 
-    def region_and_account(self, provider_ref: str | None) -> tuple[str, str]:
-        inputs = self._provider_inputs(provider_ref)
-        region = inputs.get("region") or DEFAULT_REGION
+    def _provider_settings(self, ref: str | None) -> tuple[str, str, Mapping[str, str]]:
+        """Region, account and default tags of a provider, parsed once per provider (every
+        resource asks, and its list and map inputs arrive as JSON strings)."""
+        if ref in self._settings_by_provider:
+            return self._settings_by_provider[ref]
+        inputs = self._provider_inputs(ref)
         accounts = _json_value(inputs.get("allowedAccountIds")) or [DEFAULT_ACCOUNT]
-        return str(region), str(accounts[0])
+        default_tags = _json_value(inputs.get("defaultTags")) or {}
+        found = (str(inputs.get("region") or DEFAULT_REGION), str(accounts[0]),
+                 dict(default_tags.get("tags") or {}))
+        if not ref or ref.rsplit("::", 1)[0] in self.records:  # a provider's inputs never change
+            self._settings_by_provider[ref] = found
+        return found
+
+    def region_and_account(self, provider_ref: str | None) -> tuple[str, str]:
+        region, account, _tags = self._provider_settings(provider_ref)
+        return region, account
 
     def default_tags(self, provider_ref: str | None) -> Mapping[str, str]:
-        default_tags = _json_value(self._provider_inputs(provider_ref).get("defaultTags")) or {}
-        return dict(default_tags.get("tags") or {})
+        return self._provider_settings(provider_ref)[2]
 
     def _default_provider_ref(self, package: str) -> str:
         """The engine's default provider for `package`, registered the first time it is needed."""

@@ -94,7 +94,10 @@ def resource_class(token: str) -> type | None:
         return None
     package, module, name = parts
     _import_sdk(package)
-    fqn = _module_fqns().get(f"{package}:{module}")
+    # The SDK registers each resource module under `<pkg>:<mod path>`: a direct look-up.
+    registered = pulumi.runtime.rpc._RESOURCE_MODULES.get(token.rsplit(":", 1)[0], [])
+    fqn = next((info["fqn"] for info in (getattr(m, "mod_info", None) for m in registered)
+                if isinstance(info, dict)), None) or _module_fqns().get(f"{package}:{module}")
     if fqn is None and module == "index":
         fqn = f"pulumi_{package.replace('-', '_')}"
     if fqn is None:
@@ -138,12 +141,22 @@ def _hinted(cls: type, wanted: Callable[[str], bool]) -> tuple[tuple[str, Any], 
     for _python_name, wire_name, prop in _py_properties(cls):
         if not wanted(wire_name):
             continue
-        try:
-            hints = typing.get_type_hints(prop.fget)
-        except (NameError, TypeError, AttributeError):
-            continue
-        result.append((wire_name, hints.get("return", Any)))
+        hint = getattr(prop.fget, "__annotations__", {}).get("return", Any)
+        if _has_forward_reference(hint):
+            try:
+                hint = typing.get_type_hints(prop.fget).get("return", Any)
+            except (NameError, TypeError, AttributeError):
+                continue
+        result.append((wire_name, hint))
     return tuple(result)
+
+
+def _has_forward_reference(hint: Any) -> bool:
+    """Whether `hint` names a type by string (`'outputs.ClusterVpcConfig'`): only those need the
+    costly `get_type_hints`; most outputs are a plain `Output[str]`."""
+    if isinstance(hint, (str, typing.ForwardRef)):
+        return True
+    return any(_has_forward_reference(arg) for arg in typing.get_args(hint))
 
 
 def unwrap(hint: Any) -> Any:
