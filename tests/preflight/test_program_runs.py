@@ -262,3 +262,20 @@ def test_bad_flags_exit_2_saying_what_is_allowed(flag: list[str], error: str,
     with pytest.raises(SystemExit) as exited:
         main(flag)
     assert exited.value.code == 2 and error in capsys.readouterr().err
+
+
+def test_the_console_says_briefly_which_outputs_were_assumed() -> None:
+    from preflight.model import Inventory
+    from preflight.report_console import render_assumed
+
+    inventory = Inventory("p", "dev", (), {}, synthesized={
+        "outputs": {"urn:a": ["arn", "ownerId"], "urn:b": ["ownerId"]}, "invokes": []})
+    assert render_assumed(inventory)[-1] == "    3 outputs of 2 resources: ownerId ×2, arn ×1"
+    assert render_assumed(Inventory("p", "dev", (), {}, synthesized={"outputs": {}, "invokes": []})) == []
+
+
+def test_hand_answered_tags_all_is_not_reported_as_synthesized(write_program: WriteProgram) -> None:
+    inventory = _run(write_program("import pulumi_aws as aws\naws.s3.Bucket('b')\n", PINNED))
+    bucket = inventory.named("b")
+    assert bucket.outputs["tagsAll"] == {}
+    assert "tagsAll" not in inventory.synthesized["outputs"].get(bucket.urn, ())
