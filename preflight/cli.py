@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import cost, diagram, report_console, report_json, review
+from . import cost, diagram, report_console, report_json, review, stack_references
+from .deadline import DEFAULT_TIMEOUT
 from .model import EXIT_FAILED, PreflightError
 from .runner import preflight
 
@@ -44,6 +45,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="run as `pulumi preview` on a first deployment: outputs of resources being "
                              "created are unknown, and the report lists what mandatory rules could not "
                              "judge (default: every output known, as after a deployment)")
+    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"stop a program still running after SECONDS (default: {DEFAULT_TIMEOUT:g}) "
+                             "and name what it was waiting for")
+    parser.add_argument("--stack-reference", action="append", default=[], metavar="NAME=FILE",
+                        type=stack_references.parse_flag,
+                        help="answer pulumi.StackReference(NAME) from FILE: a preflight JSON report of that "
+                             "stack or a JSON object of its outputs; may be repeated")
+    parser.add_argument("--allow-opaque-components", action="store_true",
+                        help="report remote components (built by a component provider, not analysed "
+                             "offline) as a warning instead of a mandatory finding")
     args = parser.parse_args(argv)
     if bool(args.base) != bool(args.markdown):
         parser.error("--base and --markdown go together (the review compares this run with the base report)")
@@ -57,11 +68,22 @@ def _stack_tag(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a positive number of seconds")
+    return seconds
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config,
                        cli_compatible=args.cli_compatible, stack_tags=dict(args.stack_tag),
-                       preview=args.preview)
+                       preview=args.preview, timeout=args.timeout, references=args.stack_reference,
+                       allow_opaque_components=args.allow_opaque_components)
     print(report_console.render(report))
     estimate = None
     if (args.cost or args.usage) and report.inventory is not None and report.error is None:

@@ -19,13 +19,14 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import MockResourceArgs, settings
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.mocks import MockEngine, MockMonitor, MockSettings
+from pulumi.runtime.mocks import MockMonitor, MockSettings
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
@@ -33,6 +34,15 @@ from pulumi.runtime.sync_await import _sync_await
 # Provider inputs and structured config are JSON strings; read them as the pack does.
 from policies.hv_rules.conventions import decoded
 
+from . import stack_references
+from .deadline import (
+    Deadline,
+    PendingWork,
+    ProgramTimeout,
+    TrackingEngine,
+    abandon_event_loop_tasks,
+    pending_stack_outputs,
+)
 from .durations import custom_timeouts
 from .mocks import DEFAULT_ACCOUNT, DEFAULT_REGION, AwsMocks, UnansweredInvokeError
 from .model import PROVIDER_TYPE_PREFIX, STACK_TYPE, Inventory, PreflightError, ResourceRecord
@@ -55,15 +65,21 @@ class RecordingMonitor(MockMonitor):
     """A MockMonitor that keeps the whole RegisterResourceRequest of every registration."""
 
     def __init__(self, spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None,
-                 remediate: Remediate | None = None) -> None:
+                 remediate: Remediate | None = None,
+                 references: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.spec = spec
         self._on_register = on_register
         self._remediate = remediate
+        self._references = references or {}
         self.records: dict[str, ResourceRecord] = {}
+        # `.get()` reads: kept apart, as the engine keeps them (it analyses none of them).
+        self.reads: dict[str, ResourceRecord] = {}
+        self.pending = PendingWork()
         self.failures: list[str] = []
         self.stack_outputs: dict[str, Any] = {}
         self._stack_urn = ""
         self._default_providers: dict[str, str] = {}
+        self._settings_by_provider: dict[str | None, tuple[str, str, Mapping[str, str]]] = {}
         self._urns: set[str] = set()
         self._lock = threading.Lock()
         self.aws_mocks = AwsMocks(self)
@@ -83,15 +99,26 @@ class RecordingMonitor(MockMonitor):
         record = self.records.get(ref.rsplit("::", 1)[0])  # a reference is `<urn>::<id>`
         return record.inputs if record else {}
 
-    def region_and_account(self, provider_ref: str | None) -> tuple[str, str]:
-        inputs = self._provider_inputs(provider_ref)
-        region = inputs.get("region") or DEFAULT_REGION
+    def _provider_settings(self, ref: str | None) -> tuple[str, str, Mapping[str, str]]:
+        """Region, account and default tags of a provider, parsed once per provider (every
+        resource asks, and its list and map inputs arrive as JSON strings)."""
+        if ref in self._settings_by_provider:
+            return self._settings_by_provider[ref]
+        inputs = self._provider_inputs(ref)
         accounts = decoded(inputs.get("allowedAccountIds")) or [DEFAULT_ACCOUNT]
-        return str(region), str(accounts[0])
+        default_tags = decoded(inputs.get("defaultTags")) or {}
+        found = (str(inputs.get("region") or DEFAULT_REGION), str(accounts[0]),
+                 dict(default_tags.get("tags") or {}))
+        if not ref or ref.rsplit("::", 1)[0] in self.records:  # a provider's inputs never change
+            self._settings_by_provider[ref] = found
+        return found
+
+    def region_and_account(self, provider_ref: str | None) -> tuple[str, str]:
+        region, account, _tags = self._provider_settings(provider_ref)
+        return region, account
 
     def default_tags(self, provider_ref: str | None) -> Mapping[str, str]:
-        default_tags = decoded(self._provider_inputs(provider_ref).get("defaultTags")) or {}
-        return dict(default_tags.get("tags") or {})
+        return self._provider_settings(provider_ref)[2]
 
     def _default_provider_ref(self, package: str) -> str:
         """The engine's default provider for `package`, registered the first time it is needed."""
@@ -123,18 +150,22 @@ class RecordingMonitor(MockMonitor):
 
     # --- the ResourceMonitor service ----------------------------------------------------------
 
+    def _claim(self, urn: str, type_: str, name: str) -> None:
+        with self._lock:  # registrations arrive on several threads at once
+            duplicate = urn in self._urns
+            self._urns.add(urn)
+        if duplicate:
+            self._fail(f"duplicate URN {urn}: two resources of type {type_} are named "
+                       f"{name!r} under the same parent (the engine refuses this)")
+
     def RegisterResource(self, request: Any) -> Any:
+        self.pending.arrived("resource", request.type, request.name)
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
             self._stack_urn = urn
             self._add(_record(request, urn))
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        with self._lock:  # registrations arrive on several threads at once
-            duplicate = urn in self._urns
-            self._urns.add(urn)
-        if duplicate:
-            self._fail(f"duplicate URN {urn}: two resources of type {request.type} are named "
-                       f"{request.name!r} under the same parent (the engine refuses this)")
+        self._claim(urn, request.type, request.name)
         provider = request.provider
         package = request.type.split(":", 1)[0]
         # As the CLI's resource monitor: custom resources and remote components get a default provider.
@@ -177,12 +208,50 @@ class RecordingMonitor(MockMonitor):
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
 
+    def ReadResource(self, request: Any) -> Any:
+        """A `.get()` (or a stack reference): answered like a registration with the given id, and
+        recorded as a read, which the engine never sends to a policy pack."""
+        self.pending.arrived("read", request.type, request.name)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        self._claim(urn, request.type, request.name)
+        provider = request.provider or self._default_provider_ref(request.type.split(":", 1)[0])
+        wire_inputs = _without_references(json_format.MessageToDict(request.properties))
+        if request.type == stack_references.STACK_REFERENCE_TYPE:
+            state = self._stack_reference(request.id)
+        else:
+            inputs = pulumi.runtime.rpc.deserialize_properties(
+                json_format.ParseDict(wire_inputs, struct_pb2.Struct()))
+            _id, state = self.aws_mocks.answer(MockResourceArgs(
+                typ=request.type, name=request.name, inputs=inputs, provider=provider,
+                resource_id=request.id, custom=True), urn, read=True)
+        obj_proto = _sync_await(pulumi.runtime.rpc.serialize_properties(state, {}))
+        wire_outputs = json_format.MessageToDict(obj_proto)
+        self.reads[urn] = ResourceRecord(
+            urn=urn, id=request.id, type=request.type, name=request.name, parent=request.parent,
+            provider=provider, custom=True, remote=False, inputs=_plain(wire_inputs),
+            outputs=_plain(wire_outputs), options={}, dependencies=tuple(sorted(request.dependencies)),
+            property_dependencies={}, wire_inputs=wire_inputs, wire_outputs=wire_outputs)
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, request.id, state)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=obj_proto)
+
+    def _stack_reference(self, name: str) -> dict[str, Any]:
+        """What the engine's built-in provider reads for `pulumi.StackReference(name)`."""
+        if name not in self._references:
+            given = ", ".join(sorted(self._references)) or "none"
+            self._fail(f"the program reads stack reference {name!r}, which no --stack-reference resolves "
+                       f"(given: {given}); pass --stack-reference {name}=FILE with a preflight JSON "
+                       "report of that stack or a JSON object of its outputs")
+        outputs = dict(self._references[name])
+        return {"name": name, "outputs": outputs,
+                "secretOutputNames": sorted(key for key, value in outputs.items() if value == SECRET_MASK)}
+
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn == self._stack_urn:
             self.stack_outputs = _plain(json_format.MessageToDict(request.outputs))
         return super().RegisterResourceOutputs(request)
 
     def Invoke(self, request: Any) -> Any:
+        self.pending.arrived("invoke", request.tok)
         package = request.tok.split(":", 1)[0]
         if not request.provider and request.tok != "pulumi:pulumi:getResource":
             request.provider = self._default_provider_ref(package)
@@ -346,17 +415,25 @@ class _ProgramLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
+    @property
+    def errors(self) -> list[str]:
+        return [line for line in self.messages if line.startswith("error:")]
 
-def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None,
-                remediate: Remediate | None = None) -> Inventory:
-    """Run `spec`'s program once in a fresh root stack; raise PreflightError if it fails.
-    `on_register` sees each registration as it happens (the gate analyzes while the program runs);
-    `remediate` transforms each one's inputs first, as the CLI's remediations do."""
-    monitor = RecordingMonitor(spec, on_register, remediate)
+
+def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None] | None = None, *,
+                remediate: Remediate | None = None, timeout: float | None = None,
+                references: Mapping[str, Mapping[str, Any]] | None = None) -> Inventory:
+    """Run `spec`'s program once in a fresh root stack; raise PreflightError if it fails, exits,
+    logs an error or outlives `timeout` seconds. `on_register` sees each registration as it
+    happens (the gate analyzes while the program runs); `remediate` transforms each one's inputs
+    first, as the CLI's remediations do; `references` answers stack references (name -> that
+    stack's outputs)."""
+    monitor = RecordingMonitor(spec, on_register, remediate, references)
     log = logging.getLogger(f"preflight.program.{id(monitor)}")
     log.propagate = False
     handler = _ProgramLog()
     log.addHandler(handler)
+    deadline = Deadline(timeout)
     with _program_process_state(spec):
         # A fresh root stack per run: without this reset a second program in the same process
         # would be parented to the first one's stack.
@@ -364,11 +441,26 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
         settings.configure(MockSettings(
             monitor=monitor, monitor_features=set(
                 monitor.GetDeploymentInfo(None).supportedFeatures),
-            engine=MockEngine(log), project=spec.project, stack=spec.stack, dry_run=spec.dry_run,
-            organization="organization", callbacks=None))
+            engine=TrackingEngine(log, monitor.pending), project=spec.project, stack=spec.stack,
+            dry_run=spec.dry_run, organization="organization", callbacks=None))
         set_all_config(dict(spec.config), list(spec.secret_keys))
+        stacks: list[Any] = []  # the root stack, from inside its context (its exports may be pending)
+
+        def program() -> None:
+            stacks.append(settings.get_root_resource())
+            _run_main(spec.main)
+
         try:
-            _sync_await(run_in_stack(lambda: _run_main(spec.main)))
+            with deadline:
+                _sync_await(run_in_stack(program))
+        except ProgramTimeout:
+            pending = [*monitor.pending.describe(),
+                       *(f"stack output {name!r}" for name in pending_stack_outputs(*stacks[:1]))]
+            abandon_event_loop_tasks()
+            raise PreflightError(_describe_timeout(spec, deadline, pending)) from None
+        except SystemExit as exited:
+            abandon_event_loop_tasks()
+            raise PreflightError(_describe_exit(spec, exited)) from None
         except Exception as error:  # noqa: BLE001 - every program failure becomes a report
             raise PreflightError(_describe_failure(spec, error, monitor, handler)) from None
         finally:
@@ -376,13 +468,18 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
             set_all_config({}, [])
     if monitor.failures:
         raise PreflightError(monitor.failures[0])
+    if errors := handler.errors:
+        # The engine fails a run whose program logged an error, even if the program carried on.
+        raise PreflightError(f"the program logged {len(errors)} error{'s' if len(errors) != 1 else ''} "
+                             f"({spec.project}, stack {spec.stack}):\n" + "\n".join(errors))
     return Inventory(project=spec.project, stack=spec.stack,
                      resources=tuple(sorted(monitor.records.values(), key=_inventory_order)),
                      stack_outputs=monitor.stack_outputs,
                      synthesized={"outputs": dict(sorted(monitor.aws_mocks.synthesized_outputs.items())),
                                   "invokes": sorted(monitor.aws_mocks.synthesized_invokes)},
                      warnings=tuple(message.removeprefix("warning: ") for message in handler.messages
-                                    if message.startswith("warning: ")))
+                                    if message.startswith("warning: ")),
+                     reads=tuple(sorted(monitor.reads.values(), key=lambda record: record.urn)))
 
 
 def _inventory_order(record: ResourceRecord) -> tuple[int, str]:
@@ -410,7 +507,37 @@ def _describe_failure(spec: ProgramSpec, error: BaseException, monitor: Recordin
             where = frames[-1]
             message += (f"\n  at {Path(where.filename).relative_to(spec.directory)}:{where.lineno}"
                         f" in {where.name}")
-    errors = [line for line in log.messages if line.startswith("error:")]
-    details = "\n".join(errors)
+    details = "\n".join(log.errors)
     return f"the program failed ({spec.project}, stack {spec.stack}): {message}" + (
         f"\n{details}" if details else "")
+
+
+def _program_location(spec: ProgramSpec, frame: FrameType | None) -> str | None:
+    """`file:line in function` of the innermost frame of the program's own code, if any."""
+    while frame is not None:
+        if _is_program_file(spec, frame.f_code.co_filename):
+            path = Path(frame.f_code.co_filename).relative_to(spec.directory)
+            return f"{path}:{frame.f_lineno} in {frame.f_code.co_name}"
+        frame = frame.f_back
+    return None
+
+
+def _describe_timeout(spec: ProgramSpec, deadline: Deadline, pending: list[str]) -> str:
+    message = (f"the program did not finish within {deadline.seconds:g} s (--timeout) "
+               f"({spec.project}, stack {spec.stack})")
+    if pending:
+        message += "; still pending: " + ", ".join(pending)
+    if where := _program_location(spec, deadline.where):
+        message += f"; the program was running {where}"
+    if not pending and not where:
+        message += "; nothing was pending: the time went in the SDK or the mocks"
+    return message
+
+
+def _describe_exit(spec: ProgramSpec, exited: SystemExit) -> str:
+    """A program that exits stops before registering the rest: never a pass, whatever the code."""
+    code = exited.code
+    if code is None or isinstance(code, int):
+        return (f"the program exited with code {code or 0} ({spec.project}, stack {spec.stack}): "
+                "a program must run to its end for preflight to see all of its resources")
+    return (f"the program exited with code 1 ({spec.project}, stack {spec.stack}): {code}")

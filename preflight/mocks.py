@@ -304,7 +304,9 @@ class AwsMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         return self.answer(args, urn=f"{args.typ}::{args.name}")
 
-    def answer(self, args: MockResourceArgs, urn: str) -> tuple[str, dict[str, Any]]:
+    def answer(self, args: MockResourceArgs, urn: str, *, read: bool = False) -> tuple[str, dict[str, Any]]:
+        """Id and outputs for a registration, or with `read` for a `.get()`, whose answer is the
+        resource's whole state (inputs included: the program set none of them)."""
         region, account = self._providers.region_and_account(args.provider)
         inputs = args.inputs or {}
         if isinstance(inputs.get("region"), str) and inputs["region"]:
@@ -326,18 +328,18 @@ class AwsMocks(Mocks):
             outputs.setdefault("name", ctx.physical_name)
         outputs.update(_OUTPUTS.get(args.typ, _generic_arn)(ctx, id_))
         outputs["id"] = outputs.get("id", id_)
-        if args.custom:
-            service = args.typ.split(":")[1].split("/")[0] if args.typ.count(":") == 2 else ""
-            scope = synthesize.Scope(seed=urn, service=service, kind=args.typ.rsplit(":", 1)[-1].lower(),
-                                     name=ctx.physical_name, region=region, account=account)
-            filled = synthesize.resource_outputs(args.typ, scope, outputs)
-            if filled:
-                outputs.update(filled)
-                self.synthesized_outputs[urn] = tuple(sorted(filled))
         if args.typ.startswith("aws:"):
             # What AWS reports: the resource's tags merged over the provider's default tags.
             outputs["tagsAll"] = {**self._providers.default_tags(args.provider),
                                   **(inputs.get("tags") or {})}
+        if args.custom:
+            service = args.typ.split(":")[1].split("/")[0] if args.typ.count(":") == 2 else ""
+            scope = synthesize.Scope(seed=urn, service=service, kind=args.typ.rsplit(":", 1)[-1].lower(),
+                                     name=ctx.physical_name, region=region, account=account)
+            filled = synthesize.resource_outputs(args.typ, scope, outputs, whole_state=read)
+            if filled:
+                outputs.update(filled)
+                self.synthesized_outputs[urn] = tuple(sorted(filled))
         return str(outputs["id"]), outputs
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:

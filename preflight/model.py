@@ -78,6 +78,8 @@ class Inventory:
     synthesized: Mapping[str, Any] = field(default_factory=dict)
     # What the program logged as warnings (`pulumi.log.warn`), as the CLI would show them.
     warnings: tuple[str, ...] = ()
+    # `.get()` reads and stack references: resources the program looked up, not manages.
+    reads: tuple[ResourceRecord, ...] = ()
 
     def by_urn(self) -> dict[str, ResourceRecord]:
         return {resource.urn: resource for resource in self.resources}

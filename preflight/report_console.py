@@ -13,7 +13,8 @@ def render(report: Report) -> str:
     mode = " (preview: outputs of resources being created are unknown)" if report.preview else ""
     lines = [f"preflight: {report.project} / stack {report.stack}{mode}", ""]
     if report.inventory is not None:
-        lines += [*render_inventory(report.inventory), ""]
+        lines += [*render_inventory(report.inventory), *render_reads(report.inventory),
+                  *render_assumed(report.inventory), ""]
     if report.error is None:
         lines += [*render_violations(report), ""]
         lines += render_remediations(report)
@@ -46,6 +47,36 @@ def render_inventory(inventory: Inventory) -> list[str]:
     lines += _table(["resources", "component"], [(str(n), k) for k, n in sorted(by_component.items())])
     lines += ["", "  by type"]
     lines += _table(["count", "type"], [(str(n), k) for k, n in sorted(by_type.items())])
+    return lines
+
+
+def render_reads(inventory: Inventory) -> list[str]:
+    """Resources the program looked up (`.get()`, stack references): not its own, judged by no rule."""
+    if not inventory.reads:
+        return []
+    return ["", f"  read, not managed ({len(inventory.reads)}; no policy judges a read)",
+            *_table(["type", "name", "id"], [(r.type, r.name, r.id) for r in inventory.reads])]
+
+
+# Output names shown by count; the JSON report lists every one.
+_ASSUMED_SHOWN = 5
+
+
+def render_assumed(inventory: Inventory) -> list[str]:
+    """What was synthesized from the provider's declared types rather than answered by hand."""
+    outputs: dict[str, list[str]] = dict(inventory.synthesized.get("outputs") or {})
+    invokes: list[str] = list(inventory.synthesized.get("invokes") or [])
+    if not outputs and not invokes:
+        return []
+    lines = ["", "  assumed (synthesized from the provider's declared types; --json lists each under `synthesized`)"]
+    if outputs:
+        names = Counter(name for synthesized in outputs.values() for name in synthesized)
+        shown = ", ".join(f"{name} ×{count}" for name, count in names.most_common(_ASSUMED_SHOWN))
+        more = f", and {len(names) - _ASSUMED_SHOWN} more names" if len(names) > _ASSUMED_SHOWN else ""
+        lines.append(f"    {names.total()} outputs of {len(outputs)} resource{'s' if len(outputs) != 1 else ''}: "
+                     f"{shown}{more}")
+    if invokes:
+        lines.append(f"    invoke results: {', '.join(invokes)}")
     return lines
 
 

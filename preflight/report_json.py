@@ -11,12 +11,14 @@ from .model import Report
 
 def to_json(report: Report) -> dict[str, Any]:
     resources = report.inventory.resources if report.inventory and report.error is None else ()
+    reads = report.inventory.reads if resources and report.inventory else ()
     return {
         "project": report.project,
         "stack": report.stack,
         "passed": report.passed,
         "error": report.error,
         "resources": [resource.to_json() for resource in resources],
+        "reads": [resource.to_json() for resource in reads],
         "stackOutputs": dict(report.inventory.stack_outputs) if resources and report.inventory else {},
         "synthesized": dict(report.inventory.synthesized) if resources and report.inventory else {},
         "violations": [violation.to_json() for violation in report.violations],

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from . import opaque, stack_references
+from .deadline import DEFAULT_TIMEOUT
 from .engine import run_program
 from .gate import PackSession, finish_sessions
 from .model import PreflightError, Report, ResourceRecord
@@ -39,14 +41,19 @@ def encrypted_notes(spec: ProgramSpec) -> tuple[str, ...]:
 def preflight(cwd: str | Path = ".", stack: str = "dev",
               policy_packs: Sequence[str | Path] = (),
               policy_pack_configs: Sequence[str | Path] = (), *, cli_compatible: bool = False,
-              stack_tags: Mapping[str, str] | None = None, preview: bool = False) -> Report:
+              stack_tags: Mapping[str, str] | None = None, preview: bool = False,
+              timeout: float | None = DEFAULT_TIMEOUT, references: Sequence[tuple[str, str | Path]] = (),
+              allow_opaque_components: bool = False) -> Report:
     """One run. `preview`: as `pulumi preview` on a first deployment (outputs of resources being
-    created unknown, packs told dry-run is on); otherwise every output known, as after a deployment."""
+    created unknown, packs told dry-run is on); otherwise every output known, as after a deployment.
+    `timeout` bounds the program (None: no limit); `references` are the `--stack-reference NAME=FILE`
+    pairs."""
     started = time.perf_counter()
     project = "?"
     spec: ProgramSpec | None = None
     try:
         spec = load_program(cwd, stack)
+        outputs_by_reference = stack_references.load(references)
         if stack_tags:
             spec = replace(spec, stack_tags={**spec.stack_tags, **stack_tags})
         spec = replace(spec, dry_run=preview)
@@ -62,10 +69,12 @@ def preflight(cwd: str | Path = ".", stack: str = "dev",
                     session.submit(resource)
 
             remediator = Remediator(sessions, cli_compatible)
-            inventory = run_program(spec, on_register=analyze, remediate=remediator)
+            inventory = run_program(spec, on_register=analyze, remediate=remediator, timeout=timeout,
+                                    references=outputs_by_reference)
             program_done = time.perf_counter()
             violations, not_applicable = finish_sessions(sessions, inventory)
             violations += sorted(remediator.violations, key=lambda v: (v.policy_pack, v.policy, v.urn))
+            violations += opaque.findings(inventory, allowed=allow_opaque_components)
             unjudged = blind_spots(processes, violations)
     except PreflightError as error:
         return Report(project=project, stack=stack, inventory=None, error=str(error),

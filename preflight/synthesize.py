@@ -18,7 +18,7 @@ import re
 import sys
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,7 +94,10 @@ def resource_class(token: str) -> type | None:
         return None
     package, module, name = parts
     _import_sdk(package)
-    fqn = _module_fqns().get(f"{package}:{module}")
+    # The SDK registers each resource module under `<pkg>:<mod path>`: a direct look-up.
+    registered = pulumi.runtime.rpc._RESOURCE_MODULES.get(token.rsplit(":", 1)[0], [])
+    fqn = next((info["fqn"] for info in (getattr(m, "mod_info", None) for m in registered)
+                if isinstance(info, dict)), None) or _module_fqns().get(f"{package}:{module}")
     if fqn is None and module == "index":
         fqn = f"pulumi_{package.replace('-', '_')}"
     if fqn is None:
@@ -128,14 +131,32 @@ def function_result_class(token: str) -> type | None:
 @functools.cache
 def declared_properties(cls: type) -> tuple[tuple[str, Any], ...]:
     """(wire name, type hint) of every property `cls` declares."""
+    return _hinted(cls, lambda wire: True)
+
+
+def _hinted(cls: type, wanted: Callable[[str], bool]) -> tuple[tuple[str, Any], ...]:
+    """(wire name, type hint) of the `wanted` properties of `cls`; resolving a hint is the costly
+    part (forward references are evaluated), so only those asked for are."""
     result = []
     for _python_name, wire_name, prop in _py_properties(cls):
-        try:
-            hints = typing.get_type_hints(prop.fget)
-        except (NameError, TypeError, AttributeError):
+        if not wanted(wire_name):
             continue
-        result.append((wire_name, hints.get("return", Any)))
+        hint = getattr(prop.fget, "__annotations__", {}).get("return", Any)
+        if _has_forward_reference(hint):
+            try:
+                hint = typing.get_type_hints(prop.fget).get("return", Any)
+            except (NameError, TypeError, AttributeError):
+                continue
+        result.append((wire_name, hint))
     return tuple(result)
+
+
+def _has_forward_reference(hint: Any) -> bool:
+    """Whether `hint` names a type by string (`'outputs.ClusterVpcConfig'`): only those need the
+    costly `get_type_hints`; most outputs are a plain `Output[str]`."""
+    if isinstance(hint, (str, typing.ForwardRef)):
+        return True
+    return any(_has_forward_reference(arg) for arg in typing.get_args(hint))
 
 
 def unwrap(hint: Any) -> Any:
@@ -197,6 +218,9 @@ def _string(name: str, scope: Scope, path: str) -> str:
                 f"{kind}/{scope.name}-{scope.digest(path, 8)}")
     if name in _ACCOUNT_NAMES:
         return scope.account
+    if lower.endswith(("cidrblock", "cidr")):
+        octet = int(scope.digest(path, 2), 16)
+        return f"2600:1f16:{octet:x}00::/56" if "ipv6" in lower else f"10.{octet}.0.0/16"
     if lower == "region":
         return scope.region
     if name == "name" or (name.endswith("Name") and not lower.endswith(("dnsname", "domainname"))):
@@ -220,20 +244,30 @@ def aws_id(kind: str, scope: Scope, path: str) -> str:
     return scope.digest(path, 17) if prefix == "" else f"{kind.lower()}-{scope.digest(path, 12)}"
 
 
-def resource_outputs(token: str, scope: Scope, known: Mapping[str, Any]) -> dict[str, Any]:
-    """Synthesized values for every declared output of `token` not in `known`."""
+def resource_outputs(token: str, scope: Scope, known: Mapping[str, Any], *,
+                     whole_state: bool = False) -> dict[str, Any]:
+    """Synthesized values for the computed outputs of `token` not in `known` (with `whole_state`,
+    for a read: every declared property not in `known`)."""
     cls = resource_class(token)
     if cls is None:
         return {}
+    properties = declared_properties(cls) if whole_state else computed_outputs(cls)
+    return {wire: synthesize(hint, wire, scope) for wire, hint in properties
+            if wire not in known and wire != "id"}
+
+
+@functools.cache
+def computed_outputs(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(wire name, type hint) of the outputs only the provider sets: declared, not an input, not
+    the id. Inputs are left alone when unset, so a policy never sees a setting the program did
+    not make. Worked out once per resource type: it is the costly part of a resource's answer."""
     inputs = _input_names(cls)
-    return {wire: synthesize(hint, wire, scope) for wire, hint in declared_properties(cls)
-            if wire not in known and wire not in inputs and wire != "id"}
+    return _hinted(cls, lambda wire: wire not in inputs and wire != "id")
 
 
 @functools.cache
 def _input_names(cls: type) -> frozenset[str]:
-    """Properties the program may set: left alone when unset (the provider computes only the rest),
-    so a policy never sees a setting the program did not make."""
+    """Properties the program may set."""
     args = getattr(sys.modules.get(cls.__module__), f"{cls.__name__}Args", None)
     if not isinstance(args, type):
         return frozenset()
