@@ -8,6 +8,7 @@ so resources created inside `apply` are registered too).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -18,6 +19,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -322,7 +324,8 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
             organization="organization", callbacks=None))
         set_all_config(dict(spec.config), list(spec.secret_keys))
         try:
-            _sync_await(run_in_stack(lambda: _run_main(spec.main)))
+            with _program_event_loops() as runner:
+                runner.run(run_in_stack(lambda: _run_main(spec.main)))
         except Exception as error:  # noqa: BLE001 - every program failure becomes a report
             raise PreflightError(_describe_failure(spec, error, monitor, handler)) from None
         finally:
@@ -335,6 +338,36 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
                      stack_outputs=monitor.stack_outputs,
                      synthesized={"outputs": dict(sorted(monitor.aws_mocks.synthesized_outputs.items())),
                                   "invokes": sorted(monitor.aws_mocks.synthesized_invokes)})
+
+
+@contextlib.contextmanager
+def _program_event_loops() -> Iterator[asyncio.Runner]:
+    """The event loop the program runs on, and one for each thread of its executor (the SDK sends
+    every registration from there, and `_sync_await` there needs a loop of its own): all closed
+    when the run ends. An event loop left to the garbage collector is finalized in no set order
+    with its self-pipe socket, and when the socket goes first the loop's `__del__` prints
+    `ValueError: Invalid file descriptor: -1` on stderr."""
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def give_the_thread_a_loop() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        thread_loops.append(loop)
+
+    def program_loop() -> asyncio.AbstractEventLoop:
+        loop = asyncio.new_event_loop()
+        loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="preflight-program",
+                                                     initializer=give_the_thread_a_loop))
+        return loop
+
+    try:
+        # The runner cancels what the program left running, joins the executor's threads and
+        # closes the program's loop.
+        with asyncio.Runner(loop_factory=program_loop) as runner:
+            yield runner
+    finally:
+        for loop in thread_loops:
+            loop.close()
 
 
 def _inventory_order(record: ResourceRecord) -> tuple[int, str]:
