@@ -17,9 +17,10 @@ $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 		-r requirements.txt -r requirements-dev.txt -r policies/requirements.txt
 	@touch $@
 
-## preview: run the program offline on STACK (default dev) and gate it with the policy pack
+## preview: run the program offline on STACK (default dev; several: STACK="dev prod", side by
+## side) and gate it with the policy pack
 preview: setup
-	$(BIN)/python -m preflight --stack $(STACK) $(PREFLIGHT_ARGS)
+	$(BIN)/python -m preflight $(addprefix --stack ,$(STACK)) $(PREFLIGHT_ARGS)
 
 ## test: lint, type-check and the whole pytest suite
 test: setup lint typecheck pytest
