@@ -34,9 +34,11 @@ typecheck: setup
 pytest: setup
 	$(BIN)/python -m pytest -q -n 2
 
-## bench: preflight wall time per stack, the gate's share, the cost of a service, the audit scan
+## bench: both stacks against the CDK anchor (wall, peak memory, ratios), one stack alone, the
+## cost of a service, the audit scan. CDK_ANCHOR is where the anchor app lives on this machine.
+CDK_ANCHOR ?= /work/shared/anchors/cdk-equivalent
 bench: setup
-	$(BIN)/python -m benchmarks
+	CDK_ANCHOR=$(CDK_ANCHOR) $(BIN)/python -m benchmarks
 
 ## audit: scan the live account (ambient AWS credentials) for contract breaches
 audit: setup
