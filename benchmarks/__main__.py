@@ -3,6 +3,7 @@ stack alone, the cost of a service, the audit scan. Medians of 5 runs after a wa
 
 The anchor is found at $CDK_ANCHOR (`make bench` sets it; see the Makefile). It is copied outside
 the repo and installed there once (`npm ci`); without `node` only preflight is measured.
+`python -m benchmarks --anchor-only` stops after that comparison; BENCH_RUNS changes the 5.
 """
 
 from __future__ import annotations

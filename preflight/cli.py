@@ -41,9 +41,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--usage", metavar="FILE",
                         help="usage for usage-priced resources (default: preflight/prices/usage.default.json)")
     parser.add_argument("--base", metavar="BASE.json",
-                        help="a JSON report of the same stack from the base branch, for --markdown ({stack} as for --json)")
+                        help="a JSON report of the same stack from the base branch, for --markdown "
+                             "({stack} as for --json)")
     parser.add_argument("--markdown", metavar="FILE",
-                        help="write the change review against --base here (Markdown, for a PR comment; {stack} as for --json)")
+                        help="write the change review against --base here (Markdown, for a PR comment; "
+                             "{stack} as for --json)")
     parser.add_argument("--stack-tag", action="append", default=[], metavar="KEY=VALUE", type=_stack_tag,
                         help="a stack tag the packs see (as `pulumi stack tag set`); may be repeated")
     parser.add_argument("--cli-compatible", action="store_true",
