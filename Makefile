@@ -17,9 +17,10 @@ $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 		-r requirements.txt -r requirements-dev.txt -r policies/requirements.txt
 	@touch $@
 
-## preview: run the program offline on STACK (default dev) and gate it with the policy pack
+## preview: run the program offline on STACK (default dev; several: STACK="dev prod", side by
+## side) and gate it with the policy pack
 preview: setup
-	$(BIN)/python -m preflight --stack $(STACK) $(PREFLIGHT_ARGS)
+	$(BIN)/python -m preflight $(addprefix --stack ,$(STACK)) $(PREFLIGHT_ARGS)
 
 ## test: lint, type-check and the whole pytest suite
 test: setup lint typecheck pytest
@@ -33,9 +34,11 @@ typecheck: setup
 pytest: setup
 	$(BIN)/python -m pytest -q -n 2
 
-## bench: preflight wall time per stack, the gate's share, the cost of a service, the audit scan
+## bench: both stacks against the CDK anchor (wall, peak memory, ratios), one stack alone, the
+## cost of a service, the audit scan. CDK_ANCHOR is where the anchor app lives on this machine.
+CDK_ANCHOR ?= /work/shared/anchors/cdk-equivalent
 bench: setup
-	$(BIN)/python -m benchmarks
+	CDK_ANCHOR=$(CDK_ANCHOR) $(BIN)/python -m benchmarks
 
 ## audit: scan the live account (ambient AWS credentials) for contract breaches
 audit: setup

@@ -1,20 +1,29 @@
-"""Preflight wall time per stack (median of 5, warm venv), the gate's share, the audit scan."""
+"""Preflight against the anchor (both stacks, gate included, vs the CDK app with cdk-nag), one
+stack alone, the cost of a service, the audit scan. Medians of 5 runs after a warm-up.
+
+The anchor is found at $CDK_ANCHOR (`make bench` sets it; see the Makefile). It is copied outside
+the repo and installed there once (`npm ci`); without `node` only preflight is measured.
+`python -m benchmarks --anchor-only` stops after that comparison; BENCH_RUNS changes the 5.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RUNS = 5
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
 def time_preflight(stack: str, cwd: Path = REPO_ROOT) -> dict[str, float]:
@@ -57,15 +66,118 @@ def time_service_cost(few: int = 3, many: int = 10) -> tuple[float, float]:
     return base, (grown - base) / (many - few)
 
 
+def tree_rss(root: int) -> int:
+    """Resident memory of `root` and all its descendants now, in bytes (shared pages counted in
+    each process: an upper bound for forked processes)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    total = 0
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
+    return total
+
+
+class PeakMemory:
+    """The largest `tree_rss` of a process seen while it runs, sampled every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.05):
+            self.peak = max(self.peak, tree_rss(self.pid))
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def measure(commands: Sequence[tuple[Sequence[str], Path]]) -> list[tuple[float, float]]:
+    """Median wall seconds and median peak memory (MiB, the whole process tree) of each
+    (command, cwd), run in turn (so that a busy machine weighs on each alike), RUNS runs after
+    one warm-up round."""
+    walls: list[list[float]] = [[] for _ in commands]
+    peaks: list[list[float]] = [[] for _ in commands]
+    for run in range(RUNS + 1):
+        for index, (command, cwd) in enumerate(commands):
+            started = time.perf_counter()
+            process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            sampler = PeakMemory(process.pid)
+            process.wait()
+            wall, peak = time.perf_counter() - started, sampler.stop()
+            if run:  # the first round is the warm-up
+                walls[index].append(wall)
+                peaks[index].append(peak / 2**20)
+    return [(statistics.median(w), statistics.median(p)) for w, p in zip(walls, peaks, strict=True)]
+
+
+def installed_anchor() -> Path | None:
+    """A copy of the anchor outside the repo with its packages installed, or None (said why)."""
+    source = Path(os.environ.get("CDK_ANCHOR", ""))
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        print("anchor: node/npm not found, measuring preflight alone")
+        return None
+    if not (source / "app.js").is_file():
+        print(f"anchor: no app.js at CDK_ANCHOR={source or '(unset)'}, measuring preflight alone")
+        return None
+    copy = Path(tempfile.mkdtemp(prefix="hv-bench-anchor-")) / "cdk-equivalent"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("node_modules", "cdk.out"))
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=copy, check=True,
+                   stdout=subprocess.DEVNULL)
+    return copy
+
+
+def compare_with_anchor() -> None:
+    both = [sys.executable, "-m", "preflight", "--stack", "dev", "--stack", "prod"]
+    anchor = installed_anchor()
+    print(f"both stacks, gate included, median of {RUNS} after a warm-up (peak = whole process tree):")
+    if anchor is None:
+        ((wall, peak),) = measure([(both, REPO_ROOT)])
+        print(f"  preflight --stack dev --stack prod  wall {wall:.2f} s  peak {peak:.0f} MiB")
+        return
+    try:
+        (node_wall, node_peak), (wall, peak) = measure([(["node", "app.js"], anchor), (both, REPO_ROOT)])
+    finally:
+        shutil.rmtree(anchor.parent, ignore_errors=True)
+    print(f"  node app.js (anchor)                wall {node_wall:.2f} s  peak {node_peak:.0f} MiB")
+    print(f"  preflight --stack dev --stack prod  wall {wall:.2f} s  peak {peak:.0f} MiB")
+    print(f"  ratio (preflight / anchor)          wall {wall / node_wall:.2f} (target <= 1.0)  "
+          f"peak {peak / node_peak:.2f} (target <= 0.5)")
+
+
 def main() -> int:
-    print(f"preflight, median of {RUNS} runs (wall = interpreter start to exit):")
+    compare_with_anchor()
+    if "--anchor-only" in sys.argv:
+        return 0
+    print(f"one stack alone, median of {RUNS} runs (wall = interpreter start to exit):")
     for stack in ("dev", "prod"):
         figures = time_preflight(stack)
         print(f"  {stack:5} wall {figures['wall']:.2f} s (budget 3 s) · program {figures['program']:.2f} s"
               f" · gate {figures['gate']:.2f} s (budget 1 s) · {figures['resources']:.0f} resources")
     base, per_service = time_service_cost()
-    print(f"  adding a service: {per_service * 1000:.0f} ms each (3 → 10 services, budget 50 ms; "
-          f"3 services: {base:.2f} s)")
+    # Every service needs a host, and the ALB's certificate holds 10: 3 → 10 is the widest span
+    # a valid stack allows (30 services is a config error).
+    print(f"  adding a service: {per_service * 1000:.0f} ms each (3 → 10 services, the most a stack "
+          f"allows: each needs a host, the certificate holds 10; budget 50 ms; 3 services: {base:.2f} s)")
     subprocess.run([sys.executable, "-m", "benchmarks.audit_scan"], cwd=REPO_ROOT, check=True)
     return 0
 

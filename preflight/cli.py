@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import cost, diagram, report_console, report_json, review, stack_references
+from . import cost, diagram, outputs, report_console, report_json, review, stack_references, stacks
 from .deadline import DEFAULT_TIMEOUT
 from .model import EXIT_FAILED, PreflightError
+from .project import load_program
 from .runner import preflight
+from .warmup import warm_up
+
+STACK_PLACEHOLDER = "{stack}"
+# Flags naming one stack's file: with several stacks each must hold STACK_PLACEHOLDER.
+PER_STACK_FILES = {"json": "--json", "diagram": "--diagram", "markdown": "--markdown", "base": "--base"}
+REPORT_FILES = ("json", "diagram", "markdown")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -20,21 +28,25 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                     "and report inventory, violations and a verdict. Exit 0 passed, 1 mandatory "
                     "violations, 2 the program, its config or a pack failed.")
     parser.add_argument("--cwd", default=".", help="the Pulumi project directory (default: .)")
-    parser.add_argument("--stack", default="dev", help="the stack to run (default: dev)")
+    parser.add_argument("--stack", dest="stacks", action="append", metavar="STACK",
+                        help="a stack to run (default: dev); may be repeated: the stacks run side by "
+                             "side, and per-stack paths then need {stack}, replaced by each name")
     parser.add_argument("--policy-pack", action="append", default=[], metavar="DIR",
                         help="a policy pack directory; may be repeated (default: this repo's policies/)")
     parser.add_argument("--policy-pack-config", action="append", default=[], metavar="FILE",
                         help="a policy config file, one per --policy-pack, in the same order")
-    parser.add_argument("--json", metavar="FILE", help="write the JSON report here")
-    parser.add_argument("--diagram", metavar="FILE", help="write a Mermaid diagram here")
+    parser.add_argument("--json", metavar="FILE", help="write the JSON report here ({stack}: the stack's name)")
+    parser.add_argument("--diagram", metavar="FILE", help="write a Mermaid diagram here ({stack} as for --json)")
     parser.add_argument("--cost", action="store_true",
                         help="add the monthly cost estimate (console, and a `cost` section in --json)")
     parser.add_argument("--usage", metavar="FILE",
                         help="usage for usage-priced resources (default: preflight/prices/usage.default.json)")
     parser.add_argument("--base", metavar="BASE.json",
-                        help="a JSON report of the same stack from the base branch, for --markdown")
+                        help="a JSON report of the same stack from the base branch, for --markdown "
+                             "({stack} as for --json)")
     parser.add_argument("--markdown", metavar="FILE",
-                        help="write the change review against --base here (Markdown, for a PR comment)")
+                        help="write the change review against --base here (Markdown, for a PR comment; "
+                             "{stack} as for --json)")
     parser.add_argument("--stack-tag", action="append", default=[], metavar="KEY=VALUE", type=_stack_tag,
                         help="a stack tag the packs see (as `pulumi stack tag set`); may be repeated")
     parser.add_argument("--cli-compatible", action="store_true",
@@ -58,7 +70,45 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if bool(args.base) != bool(args.markdown):
         parser.error("--base and --markdown go together (the review compares this run with the base report)")
+    problem = _stacks_problem(args)
+    if problem:
+        parser.error(problem)
     return args
+
+
+def _stacks_problem(args: argparse.Namespace) -> str | None:
+    args.stacks = args.stacks or ["dev"]
+    repeated = sorted({stack for stack in args.stacks if args.stacks.count(stack) > 1})
+    if repeated:
+        return f"--stack {repeated[0]} is given twice (name each stack once)"
+    if len(args.stacks) > 1:
+        for dest, flag in PER_STACK_FILES.items():
+            value = getattr(args, dest)
+            if value and STACK_PLACEHOLDER not in value:
+                return (f"{flag} {value} names one file for {len(args.stacks)} stacks: put "
+                        f"{STACK_PLACEHOLDER} in it, replaced by each stack's name "
+                        f"(e.g. {flag} {_example(value)})")
+    return None
+
+
+def _example(path: str) -> str:
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}-{STACK_PLACEHOLDER}.{suffix}" if dot and "/" not in suffix else f"{path}-{STACK_PLACEHOLDER}"
+
+
+def for_stack(args: argparse.Namespace, stack: str) -> argparse.Namespace:
+    """The arguments of one stack's run: `stack` set, {stack} replaced in its paths."""
+    values = {**vars(args), "stack": stack}
+    for dest in PER_STACK_FILES:
+        if values[dest]:
+            values[dest] = values[dest].replace(STACK_PLACEHOLDER, stack)
+    values["policy_pack_config"] = [path.replace(STACK_PLACEHOLDER, stack) for path in args.policy_pack_config]
+    return argparse.Namespace(**values)
+
+
+def report_paths(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """(flag, path) of each report file one stack's run writes."""
+    return [(PER_STACK_FILES[dest], Path(getattr(args, dest))) for dest in REPORT_FILES if getattr(args, dest)]
 
 
 def _stack_tag(text: str) -> tuple[str, str]:
@@ -80,36 +130,60 @@ def _seconds(text: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    runs = [for_stack(args, stack) for stack in args.stacks]
+    try:
+        outputs.prepare([output for run in runs for output in report_paths(run)])
+    except PreflightError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if len(runs) == 1:
+        return run_stack(runs[0])
+    with contextlib.suppress(PreflightError):  # a program that cannot be loaded: each stack says so
+        warm_up(load_program(args.cwd, args.stacks[0]))
+    return stacks.run_side_by_side(runs, run_stack)
+
+
+def run_stack(args: argparse.Namespace) -> int:
+    """One stack's run, from its arguments (see `for_stack`): preview and gate, the console
+    report, then the report files, written together once the verdict is known (see outputs)."""
+    try:
+        code, reports = _judge(args)
+    except PreflightError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        code, reports = EXIT_FAILED, {}
+    try:
+        outputs.replace([path for _, path in report_paths(args)], reports)
+    except OSError as error:
+        print(f"FAILED: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    return code
+
+
+def _judge(args: argparse.Namespace) -> tuple[int, dict[Path, str]]:
+    """The run's exit code and its reports (path → text); PreflightError if it cannot give them."""
+    # Inputs first: a bad usage or base file is found before the preview.
+    usage = cost.load_usage(args.usage and Path(args.usage)) if args.cost or args.usage else None
+    base = review.load_base(args.base) if args.base else None
     report = preflight(args.cwd, args.stack, args.policy_pack, args.policy_pack_config,
                        cli_compatible=args.cli_compatible, stack_tags=dict(args.stack_tag),
                        preview=args.preview, timeout=args.timeout, references=args.stack_reference,
                        allow_opaque_components=args.allow_opaque_components)
     print(report_console.render(report))
     estimate = None
-    if (args.cost or args.usage) and report.inventory is not None and report.error is None:
-        try:
-            estimate = cost.estimate(report.inventory, usage=cost.load_usage(args.usage and Path(args.usage)))
-        except PreflightError as error:
-            print(f"FAILED: {error}", file=sys.stderr)
-            return EXIT_FAILED
+    if usage is not None and report.inventory is not None and report.error is None:
+        estimate = cost.estimate(report.inventory, usage=usage)
         print("\n" + "\n".join(cost.render(estimate)))
+    reports: dict[Path, str] = {}
     try:
         if args.json:
-            report_json.write(report, args.json, cost=estimate.to_json() if estimate else None)
+            reports[Path(args.json)] = report_json.render(report, cost=estimate.to_json() if estimate else None)
         if args.diagram and report.inventory is not None:
-            diagram.write(report.inventory, args.diagram)
-        if args.markdown:
-            review.write(report, review.load_base(args.base), args.markdown)
-    except OSError as error:
-        print(f"FAILED: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
-        return EXIT_FAILED
-    except PreflightError as error:
-        print(f"FAILED: {error}", file=sys.stderr)
-        return EXIT_FAILED
+            reports[Path(args.diagram)] = diagram.render(report.inventory)
+        if args.markdown and base is not None:
+            reports[Path(args.markdown)] = review.render(report, base)
     except (TypeError, ValueError) as error:  # a value the report cannot hold: still a failed run
-        print(f"FAILED: cannot write the reports: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    return report.exit_code
+        raise PreflightError(f"cannot write the reports: {error}") from None
+    return report.exit_code, reports
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@ starts; the monitor reports each as it arrives; what started and never arrived i
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 import signal
 import threading
@@ -123,15 +121,3 @@ class Deadline:
         self._armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, self._previous)
-
-
-def abandon_event_loop_tasks(grace: float = 1.0) -> None:
-    """Cancel what an interrupted program left on the event loop, so that the next program run in
-    this process does not resume it."""
-    with contextlib.suppress(RuntimeError):
-        loop = asyncio.get_event_loop()
-        tasks = asyncio.all_tasks(loop)
-        for task in tasks:
-            task.cancel()
-        if tasks and not loop.is_running():
-            loop.run_until_complete(asyncio.wait(tasks, timeout=grace))

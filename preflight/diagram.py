@@ -11,7 +11,6 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .model import Inventory
@@ -157,8 +156,4 @@ def render(inventory: Inventory) -> str:
     if pipelines:
         edges.append("CP -.-> COMPUTE")
     return "\n".join([*lines, *edges]) + "\n"
-
-
-def write(inventory: Inventory, path: str | Path) -> None:
-    Path(path).write_text(render(inventory))
 

@@ -8,6 +8,7 @@ so resources created inside `apply` are registered too).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -17,6 +18,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from types import FrameType
@@ -40,7 +42,6 @@ from .deadline import (
     PendingWork,
     ProgramTimeout,
     TrackingEngine,
-    abandon_event_loop_tasks,
     pending_stack_outputs,
 )
 from .durations import custom_timeouts
@@ -450,16 +451,20 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
             stacks.append(settings.get_root_resource())
             _run_main(spec.main)
 
+        pending: list[str] = []
         try:
-            with deadline:
-                _sync_await(run_in_stack(program))
+            with _program_event_loops() as runner:
+                try:
+                    with deadline:
+                        runner.run(run_in_stack(program))
+                except ProgramTimeout:
+                    # Read what was pending before the runner cancels it.
+                    pending += [*monitor.pending.describe(),
+                                *(f"stack output {name!r}" for name in pending_stack_outputs(*stacks[:1]))]
+                    raise
         except ProgramTimeout:
-            pending = [*monitor.pending.describe(),
-                       *(f"stack output {name!r}" for name in pending_stack_outputs(*stacks[:1]))]
-            abandon_event_loop_tasks()
             raise PreflightError(_describe_timeout(spec, deadline, pending)) from None
         except SystemExit as exited:
-            abandon_event_loop_tasks()
             raise PreflightError(_describe_exit(spec, exited)) from None
         except Exception as error:  # noqa: BLE001 - every program failure becomes a report
             raise PreflightError(_describe_failure(spec, error, monitor, handler)) from None
@@ -480,6 +485,36 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
                      warnings=tuple(message.removeprefix("warning: ") for message in handler.messages
                                     if message.startswith("warning: ")),
                      reads=tuple(sorted(monitor.reads.values(), key=lambda record: record.urn)))
+
+
+@contextlib.contextmanager
+def _program_event_loops() -> Iterator[asyncio.Runner]:
+    """The event loop the program runs on, and one for each thread of its executor (the SDK sends
+    every registration from there, and `_sync_await` there needs a loop of its own): all closed
+    when the run ends. An event loop left to the garbage collector is finalized in no set order
+    with its self-pipe socket, and when the socket goes first the loop's `__del__` prints
+    `ValueError: Invalid file descriptor: -1` on stderr."""
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def give_the_thread_a_loop() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        thread_loops.append(loop)
+
+    def program_loop() -> asyncio.AbstractEventLoop:
+        loop = asyncio.new_event_loop()
+        loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="preflight-program",
+                                                     initializer=give_the_thread_a_loop))
+        return loop
+
+    try:
+        # The runner cancels what the program left running, joins the executor's threads and
+        # closes the program's loop.
+        with asyncio.Runner(loop_factory=program_loop) as runner:
+            yield runner
+    finally:
+        for loop in thread_loops:
+            loop.close()
 
 
 def _inventory_order(record: ResourceRecord) -> tuple[int, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from .model import Report
@@ -31,8 +30,8 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
-def write(report: Report, path: str | Path, cost: dict[str, Any] | None = None) -> None:
+def render(report: Report, cost: dict[str, Any] | None = None) -> str:
     data = to_json(report)
     if cost is not None:
         data["cost"] = cost
-    Path(path).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
+    return json.dumps(data, indent=2, sort_keys=False) + "\n"

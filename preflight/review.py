@@ -150,7 +150,3 @@ def render_cost_delta(base: cost.Estimate, head: cost.Estimate) -> list[str]:
     if head.unpriced:
         lines += ["", f"Not priced: {', '.join(sorted({u.type for u in head.unpriced}))}"]
     return lines
-
-
-def write(report: Report, base: Mapping[str, Any], path: str | Path) -> None:
-    Path(path).write_text(render(report, base))

@@ -32,9 +32,19 @@ def test_first_job_runs_the_offline_gate_without_credentials() -> None:
     job = workflow()["jobs"]["offline-gate"]
     runs = [step.get("run", "") for step in job["steps"]]
     assert "make test" in runs
-    assert any(run.startswith("make preview STACK=dev") for run in runs)
-    assert any(run.startswith("make preview STACK=prod") for run in runs)
+    # Both stacks in one command, each report named after its stack (the artifact's out-*.*).
+    (preview,) = [run for run in runs if run.startswith("make preview")]
+    assert preview.startswith('make preview STACK="dev prod" ')
+    assert "--json out-{stack}.json" in preview and "--diagram out-{stack}.mmd" in preview
     assert steps_using(job, "aws-actions/configure-aws-credentials") == []
+
+
+def test_ci_runs_both_stacks_in_one_command() -> None:
+    script = (REPO_ROOT / ".ci" / "run").read_text()
+    assert 'make preview STACK="dev prod"' in script
+    dry_run = subprocess.run(["make", "-n", "preview", "STACK=dev prod", "PREFLIGHT_ARGS=--json out-{stack}.json"],
+                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert "-m preflight --stack dev --stack prod --json out-{stack}.json" in dry_run.stdout
 
 
 def test_preview_runs_the_pack_with_each_stack_config() -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -223,3 +225,39 @@ def test_bad_stack_config_registers_nothing(run_stack) -> None:  # type: ignore[
     assert "aws:region: 'eu-west-1' is not allowed (allowed: us-east-2" in message
     assert "hv-foundation:network.typo: unknown key" in message
     assert "Traceback" not in message
+
+
+FAILING_AFTER_REGISTERING = """
+import pulumi_aws as aws
+for index in range(4):
+    aws.sqs.Queue(f"q{index}")
+raise ValueError("boom")
+"""
+
+# Runs the failing program 20 times in one interpreter, then lets it exit. With ResourceWarning
+# shown every time, an event loop the engine leaves unclosed is reported on each run; left to the
+# garbage collector it is also what sometimes prints `Invalid file descriptor: -1`.
+REPEATED_FAILURES = """
+import sys
+from preflight.engine import run_program
+from preflight.model import PreflightError
+from preflight.project import load_program
+spec = load_program(sys.argv[1], "dev")
+for _ in range(20):
+    try:
+        run_program(spec)
+    except PreflightError as error:
+        assert "ValueError: boom" in str(error), error
+    else:
+        raise AssertionError("the program should have failed")
+"""
+
+
+def test_failing_programs_leave_no_event_loop_behind(write_program: WriteProgram) -> None:
+    directory = write_program(FAILING_AFTER_REGISTERING)
+    result = subprocess.run(
+        [sys.executable, "-W", "always::ResourceWarning", "-c", REPEATED_FAILURES, str(directory)],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "unclosed event loop" not in result.stderr
+    assert "Exception ignored" not in result.stderr and "Invalid file descriptor" not in result.stderr

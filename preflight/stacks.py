@@ -1,0 +1,117 @@
+"""Several stacks in one command: the imports paid once, then one process per stack.
+
+The Pulumi runtime keeps its state in module globals (settings, the root stack, the config), so
+two stacks cannot run in one process. They run in processes forked after the warm-up, side by
+side on the cores there are: each starts its packs at once and finds the program's modules
+loaded. The parent holds no event loop, thread or gRPC channel when it forks (it has run
+nothing yet), so the children start clean. Each child's console output is kept apart and
+printed by the parent in the order the stacks were given, then one verdict for all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from .model import EXIT_FAILED, EXIT_PASSED, EXIT_VIOLATIONS
+
+VERDICTS = {EXIT_PASSED: "PASSED", EXIT_VIOLATIONS: "BLOCKED", EXIT_FAILED: "FAILED"}
+EXIT_INTERRUPTED = 130
+
+RunStack = Callable[[argparse.Namespace], int]
+
+
+@dataclass
+class StackProcess:
+    """One stack's run in its own process, its console output held back in two files."""
+
+    stack: str
+    pid: int
+    stdout: IO[bytes]
+    stderr: IO[bytes]
+    exit_code: int | None = None
+
+    def wait(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code < 0:
+            self.stderr.write(f"FAILED: stack {self.stack}'s process was killed by signal "
+                              f"{signal.Signals(-code).name}\n".encode())
+        self.exit_code = code
+        return code
+
+    def print_output(self) -> None:
+        for captured, stream in ((self.stdout, sys.stdout), (self.stderr, sys.stderr)):
+            captured.seek(0)
+            stream.write(captured.read().decode(errors="replace"))
+            stream.flush()
+            captured.close()
+
+    def reap(self) -> None:
+        """Wait for a run still going when the parent leaves early: a Ctrl-C reaches the stacks'
+        processes too (they stop their packs and exit), and otherwise they finish."""
+        if self.exit_code is None:
+            self.wait()
+
+
+def run_side_by_side(runs: Sequence[argparse.Namespace], run_stack: RunStack) -> int:
+    """Run each stack's `run_stack(args)` in a process of its own, all at once; print their
+    console output in the given order and one overall verdict; return the worst exit code."""
+    processes: list[StackProcess] = []
+    try:
+        for args in runs:
+            processes.append(_fork(args, run_stack))
+        for index, process in enumerate(processes):
+            process.wait()
+            if index:
+                print()
+            process.print_output()
+    finally:
+        for process in processes:
+            process.reap()
+    verdict, code = overall_verdict([(p.stack, p.exit_code) for p in processes])
+    print(f"\n{verdict}")
+    return code
+
+
+def overall_verdict(results: Sequence[tuple[str, int | None]]) -> tuple[str, int]:
+    """One line for every stack, and the worst exit code (anything not 0 or 1 is a failure)."""
+    codes = [(stack, code if code in (EXIT_PASSED, EXIT_VIOLATIONS) else EXIT_FAILED)
+             for stack, code in results]
+    worst = max(code for _, code in codes)
+    each = ", ".join(f"{stack} {VERDICTS[code]}" for stack, code in codes)
+    return f"Overall: {VERDICTS[worst]} ({each})", worst
+
+
+def _fork(args: argparse.Namespace, run_stack: RunStack) -> StackProcess:
+    stdout, stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed by print_output
+    sys.stdout.flush()
+    sys.stderr.flush()  # or the child would write the parent's buffered text a second time
+    pid = os.fork()
+    if pid == 0:  # the child: run the stack and exit, never return into the parent's code
+        code = EXIT_FAILED
+        try:
+            os.dup2(stdout.fileno(), 1)
+            os.dup2(stderr.fileno(), 2)
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+            code = run_stack(args)
+        except KeyboardInterrupt:
+            print(f"FAILED: stack {args.stack} interrupted", file=sys.stderr)
+            code = EXIT_INTERRUPTED
+        except BaseException:  # noqa: BLE001 - reported in this stack's output, as a failed run
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(BaseException):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+    return StackProcess(stack=args.stack, pid=pid, stdout=stdout, stderr=stderr)

@@ -1,0 +1,111 @@
+"""Importing a program's installed modules ahead of its runs, so that processes forked after
+the warm-up (one per stack) find them loaded and pay for them once.
+
+The modules are read off the program's source, from its entry point through its own modules:
+what it imports, and the submodules it names as attributes of them (`aws.ec2.Vpc` names
+`pulumi_aws.ec2`, which the provider SDK loads lazily on that first use). The program's own
+modules are never imported here: they run under the Pulumi runtime, in each stack's process.
+A module the source names but that cannot be found or imported is skipped: the run itself
+reports it, in the stack it belongs to.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import importlib.util
+from pathlib import Path
+
+from .engine import _is_program_file
+from .project import ProgramSpec
+
+
+def warm_up(spec: ProgramSpec) -> list[str]:
+    """Import the installed modules `spec`'s program names; returns those imported."""
+    imported = []
+    for name in sorted(installed_names(spec)):
+        with contextlib.suppress(Exception):  # the run reports what fails to import
+            if importlib.util.find_spec(name) is None:
+                continue  # an attribute that is no module (`aws.get_region`)
+            module = importlib.import_module(name)
+            # Pulumi's lazy_import executes a module at its first ordinary attribute look-up.
+            getattr(module, "__all__", None)
+            imported.append(name)
+    return imported
+
+
+def installed_names(spec: ProgramSpec) -> set[str]:
+    """Dotted names the program's source imports or names as submodules, outside the program."""
+    names: set[str] = set()
+    pending, parsed = [spec.main], set()
+    while pending:
+        path = pending.pop()
+        if path in parsed:
+            continue
+        parsed.add(path)
+        for name in _names_in(path, _package_of(spec, path)):
+            local = _local_files(spec, name)
+            if local is None:
+                names.add(name)
+            else:
+                pending += local
+    return names
+
+
+def _names_in(path: Path, package: str) -> set[str]:
+    try:
+        tree = ast.parse(path.read_text(), str(path))
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    bound: dict[str, str] = {}  # a name in the module → the module it is bound to
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names.add(alias.name)
+                top = alias.name.partition(".")[0]
+                bound[alias.asname or top] = alias.name if alias.asname else top
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node.module, node.level, package)
+            names.add(base)
+            for alias in node.names:
+                if alias.name != "*":
+                    names.add(f"{base}.{alias.name}")
+                    bound[alias.asname or alias.name] = f"{base}.{alias.name}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound:
+            names.add(f"{bound[node.value.id]}.{node.attr}")
+    return {name for name in names if name}
+
+
+def _absolute(module: str | None, level: int, package: str) -> str:
+    if level == 0:
+        return module or ""
+    parts = package.split(".") if package else []
+    base = parts[:len(parts) - (level - 1)] if level > 1 else parts
+    return ".".join([*base, *([module] if module else [])])
+
+
+def _package_of(spec: ProgramSpec, path: Path) -> str:
+    """The package a program file is in (`components` for components/config.py), as the program
+    directory is on sys.path; "" for a top-level file."""
+    relative = path.relative_to(spec.directory) if path.is_relative_to(spec.directory) else Path(path.name)
+    parts = list(relative.parent.parts)
+    return ".".join(parts)
+
+
+def _local_files(spec: ProgramSpec, name: str) -> list[Path] | None:
+    """The program's own files `name` executes (its packages' `__init__.py` too), or None when
+    `name` is not the program's (its first part is no file or folder of the program's directory)."""
+    parts = name.split(".")
+    top = spec.directory / parts[0]
+    if not (top.is_dir() or top.with_suffix(".py").is_file()):
+        return None
+    files = []
+    for depth in range(1, len(parts) + 1):
+        base = spec.directory.joinpath(*parts[:depth])
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):
+            if candidate.is_file() and _is_program_file(spec, str(candidate)):
+                files.append(candidate)
+    return files

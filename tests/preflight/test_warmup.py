@@ -1,0 +1,52 @@
+"""The warm-up before several stacks fork: the program's installed modules, never its own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from preflight.project import load_program
+from preflight.runner import REPO_ROOT
+from preflight.warmup import installed_names
+
+
+def test_the_names_come_from_the_program_and_its_own_modules() -> None:
+    names = installed_names(load_program(REPO_ROOT, "dev"))
+    # `aws.ec2.Vpc(...)` in components/network.py, reached from __main__.py through foundation.
+    assert {"pulumi", "pulumi_aws", "pulumi_aws.ec2", "pulumi_aws.iam", "pulumi_random"} <= names
+    assert not any(name.partition(".")[0] in ("components", "preflight", "tests") for name in names)
+
+
+def test_relative_imports_are_followed(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text("from app.parts import build\nbuild()\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "parts.py").write_text("from . import names\nimport pulumi_aws as aws\n"
+                                               "def build():\n    aws.sqs.Queue(names.QUEUE)\n")
+    (tmp_path / "app" / "names.py").write_text("import textwrap\nQUEUE = 'q'\n")
+    names = installed_names(load_program(tmp_path, "dev"))
+    assert {"pulumi_aws", "pulumi_aws.sqs", "textwrap"} <= names
+    assert not any(name.startswith("app") for name in names)
+
+
+WARM_UP = """
+import json, sys
+from preflight.project import load_program
+from preflight.warmup import warm_up
+imported = warm_up(load_program(".", "dev"))
+print(json.dumps({"imported": imported, "loaded": sorted(sys.modules)}))
+"""
+
+
+def test_warm_up_loads_the_lazy_provider_modules_and_no_program_module() -> None:
+    result = subprocess.run([sys.executable, "-c", WARM_UP], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=300, check=True)
+    found = json.loads(result.stdout)
+    assert "pulumi_aws.ec2" in found["imported"]
+    # pulumi_aws.ec2 is a lazy module until first used: its resource modules load only then.
+    assert "pulumi_aws.ec2.vpc" in found["loaded"] and "pulumi_aws.iam.role" in found["loaded"]
+    assert not [name for name in found["loaded"] if name.partition(".")[0] == "components"]
