@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from components.config import load_stack_config
 from components.config_reader import ENCRYPTED_OFFLINE, ConfigError
 from preflight.cli import main
 from preflight.model import PreflightError
+from preflight.project import ENCRYPTED_OFFLINE as preflight_placeholder
 from preflight.project import load_program
 from preflight.runner import REPO_ROOT
 
@@ -98,3 +101,15 @@ def test_preflight_runs_an_encrypted_stack_and_notes_what_it_could_not_check(
     assert (f"  warning: hv-foundation:network.cidr {prod_range} of stack 'dev' overlaps {prod_range} of stack "
             "'prod' (Pulumi.prod.yaml): give each stack its own range") in out
     assert out.rstrip().splitlines()[-1].startswith("PASSED")
+
+
+def test_preflight_hands_the_program_the_placeholder_its_config_reader_accepts() -> None:
+    assert preflight_placeholder == ENCRYPTED_OFFLINE
+
+
+def test_preflight_itself_imports_no_module_of_the_program() -> None:
+    """A program's own `components` package must not be shadowed by ours in preflight's process."""
+    result = subprocess.run([sys.executable, "-c", "import sys, preflight.cli; "
+                             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'components'))"],
+                            capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "[]"
