@@ -19,9 +19,11 @@ from .data_config import DataConfig, parse_data
 from .identity_config import BedrockConfig, IdentityConfig, parse_bedrock, parse_identity
 from .naming import CONTRACT_ACCOUNT_ID, CONTRACT_REGION, PROJECT
 from .ops_config import (
+    CiConfig,
     DeliveryConfig,
     OperationsConfig,
     SchedulerConfig,
+    parse_ci,
     parse_delivery,
     parse_operations,
     parse_scheduler,
@@ -124,8 +126,10 @@ class StackConfig:
     identity: IdentityConfig | None
     bedrock: BedrockConfig
     operations: OperationsConfig
-    # None when the stack has no `delivery` section: no pipelines, no CI roles.
+    # None when the stack has no `delivery` section: no application pipelines.
     delivery: DeliveryConfig | None
+    # None when the stack has no `ci` section: no GitHub OIDC roles (CI does not deploy it).
+    ci: CiConfig | None
     scheduler: SchedulerConfig
     # None when the stack has no `cost` section: no budgets, no cost controls.
     cost: CostConfig | None = None
@@ -171,8 +175,9 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
                             invocation_logging_default=defaults["bedrockInvocationLogging"])
     service_names = tuple(service.name for service in services)
     operations = parse_operations(root.section("operations"))
-    delivery = parse_delivery(root.section("delivery"), environment=environment, services=service_names,
-                              create_oidc_default=environment == "prod") if root.has("delivery") else None
+    delivery = parse_delivery(root.section("delivery"), services=service_names) if root.has("delivery") else None
+    ci = parse_ci(root.section("ci"), environment=environment,
+                  create_oidc_default=environment == "prod") if root.has("ci") else None
     scheduler = parse_scheduler(root.section("scheduler"), services=service_names)
     cost = parse_cost(root.section("cost"), create_account_default=environment == "prod") if root.has("cost") else None
     root.finish()
@@ -180,7 +185,7 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str) -> Stack
     return StackConfig(project=project, stack=stack, environment=environment, aws=aws, zone=zone,
                        domain=domain, posture=posture, network=network, services=services,
                        data=data, identity=identity, bedrock=bedrock, operations=operations,
-                       delivery=delivery, scheduler=scheduler, cost=cost)
+                       delivery=delivery, ci=ci, scheduler=scheduler, cost=cost)
 
 
 def _refuse_identity_uses(root: Section, services: tuple[ServiceConfig, ...]) -> None:

@@ -1,4 +1,4 @@
-"""The `operations`, `delivery` and `scheduler` sections of the stack config."""
+"""The `operations`, `delivery`, `ci` and `scheduler` sections of the stack config."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ BUCKET_PURPOSE = r"[a-z][a-z0-9-]{1,20}"
 SCHEDULE_NAME = r"[a-z][a-z0-9-]{1,40}"
 DEFAULT_BUCKETS = ("docs", "reports", "assets")
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
+# Each stack its own key for the Pulumi secrets provider: one stack's CI cannot decrypt another's.
+SECRETS_KEY_ALIAS = "alias/hv-pulumi-secrets-{environment}"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ class SourceConfig:
 
 @dataclass(frozen=True)
 class DeliveryConfig:
+    # Per service: the application repository its pipeline builds.
+    sources: Mapping[str, SourceConfig]
+
+
+@dataclass(frozen=True)
+class CiConfig:
     # Where GitHub Actions deploys this infrastructure from (the deploy role trusts it).
     infrastructure_repository: str
     # Branch allowed to deploy dev; prod deploys only from the GitHub environment of that name.
@@ -40,9 +48,8 @@ class DeliveryConfig:
     # The OIDC provider is account-wide: exactly one stack creates it, the others look it up.
     create_oidc_provider: bool
     state_bucket: str
+    # This stack's own key for the Pulumi secrets provider (awskms://<alias>).
     secrets_key_alias: str
-    # Per service: the application repository its pipeline builds.
-    sources: Mapping[str, SourceConfig]
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,7 @@ def parse_operations(section: Section) -> OperationsConfig:
     return OperationsConfig(alarm_emails=emails, buckets=buckets)
 
 
-def parse_delivery(section: Section, *, environment: str, services: tuple[str, ...],
-                   create_oidc_default: bool) -> DeliveryConfig:
+def parse_delivery(section: Section, *, services: tuple[str, ...]) -> DeliveryConfig:
     sources: dict[str, SourceConfig] = {}
     for name, source in sorted(section.sections("services").items()):
         if name not in services:
@@ -83,7 +89,12 @@ def parse_delivery(section: Section, *, environment: str, services: tuple[str, .
             repository=source.string("repository", REQUIRED, pattern=REPOSITORY, allowed_text="owner/name"),
             branch=source.string("branch", "main", pattern=BRANCH, allowed_text="a branch name"))
         source.finish()
-    delivery = DeliveryConfig(
+    section.finish()
+    return DeliveryConfig(sources=sources)
+
+
+def parse_ci(section: Section, *, environment: str, create_oidc_default: bool) -> CiConfig:
+    ci = CiConfig(
         infrastructure_repository=section.string("infrastructureRepository", REQUIRED, pattern=REPOSITORY,
                                                  allowed_text="owner/name"),
         deploy_branch=section.string("deployBranch", "main", pattern=BRANCH, allowed_text="a branch name"),
@@ -92,12 +103,11 @@ def parse_delivery(section: Section, *, environment: str, services: tuple[str, .
         create_oidc_provider=section.boolean("createOidcProvider", create_oidc_default),
         state_bucket=section.string("stateBucket", "hv-pulumi-state-891377221201",
                                     pattern=r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", allowed_text="an S3 bucket name"),
-        secrets_key_alias=section.string("secretsKeyAlias", "alias/hv-pulumi-secrets",
+        secrets_key_alias=section.string("secretsKeyAlias", SECRETS_KEY_ALIAS.format(environment=environment),
                                          pattern=r"alias/[A-Za-z0-9/_-]{1,250}", allowed_text="alias/<name>"),
-        sources=sources,
     )
     section.finish()
-    return delivery
+    return ci
 
 
 # EventBridge Scheduler: cron(minutes hours day-of-month month day-of-week year), rate(n unit), at(…).

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.delivery import LOOKUP_ACTIONS
+from components.ci_roles import LOOKUP_ACTIONS
 from preflight.mocks import _INVOKES
 from preflight.model import Inventory
 from preflight.runner import REPO_ROOT
@@ -264,7 +264,7 @@ def test_no_pull_request_can_assume_a_role_that_writes_or_one_of_prod(dev: Inven
 # --- lookups ----------------------------------------------------------------------------------
 
 def test_every_invoke_preflight_answers_has_its_iam_actions_listed() -> None:
-    assert set(LOOKUP_ACTIONS) == set(_INVOKES), "keep components/delivery.py's LOOKUP_ACTIONS in step with the invokes"
+    assert set(LOOKUP_ACTIONS) == set(_INVOKES), "keep components/ci_roles.py's LOOKUP_ACTIONS in step with the invokes"
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
