@@ -30,11 +30,18 @@ PROJECT = "hv-foundation"  # the S3 backend keys state by project: .pulumi/stack
 STACKS = ("dev", "prod")
 ROLE_TYPE = "aws:iam/role:Role"
 
-# Services the deploy role manages, in this region and account only (ARN namespace = IAM prefix).
-REGIONAL_SERVICES = ("acm", "application-autoscaling", "cloudwatch", "codebuild", "codeconnections",
-                     "codepipeline", "codestar-connections", "cognito-idp", "dynamodb", "ec2", "ecr", "ecs",
-                     "elasticache", "elasticloadbalancing", "kms", "logs", "rds", "scheduler", "secretsmanager",
-                     "sns", "sqs")
+# Services the deploy role manages, in this region and account only (ARN namespace = IAM prefix),
+# with the read verbs each service has (its Describe*/List*/Get* actions without a resource type
+# are allowed on "*"; a verb a service lacks would be an unknown action).
+_READS = ("Describe", "List", "Get")
+REGIONAL_SERVICES: Mapping[str, tuple[str, ...]] = {
+    "acm": _READS, "application-autoscaling": _READS, "cloudwatch": _READS, "codebuild": _READS,
+    "codeconnections": ("List", "Get"), "codepipeline": ("List", "Get"), "codestar-connections": ("List", "Get"),
+    "cognito-idp": _READS, "dynamodb": _READS, "ec2": _READS, "ecr": _READS, "ecs": _READS,
+    "elasticache": ("Describe", "List"), "elasticloadbalancing": ("Describe", "Get"), "kms": _READS, "logs": _READS,
+    "rds": ("Describe", "List"), "scheduler": ("List", "Get"), "secretsmanager": _READS, "sns": ("List", "Get"),
+    "sqs": ("List", "Get"),
+}
 # Actions with no resource type: allowed on "*", but only in the contract region.
 # (Bedrock appears only here: the deploy role configures invocation logging, it invokes nothing.)
 UNSCOPED_ACTIONS = ("acm:RequestCertificate", "application-autoscaling:*ScalableTarget*",
@@ -42,7 +49,7 @@ UNSCOPED_ACTIONS = ("acm:RequestCertificate", "application-autoscaling:*Scalable
                     "codestar-connections:CreateConnection", "cognito-idp:CreateUserPool", "ecr:GetAuthorizationToken",
                     "ecs:CreateCluster", "ecs:DeregisterTaskDefinition", "ecs:RegisterTaskDefinition",
                     "kms:CreateKey", "logs:*Delivery*",
-                    *(f"{service}:{verb}*" for service in REGIONAL_SERVICES for verb in ("Describe", "List", "Get")))
+                    *(f"{service}:{verb}*" for service, verbs in REGIONAL_SERVICES.items() for verb in verbs))
 # What each invoke the program makes calls in AWS (terraform-provider-aws's data sources): the
 # preview and deploy roles both allow all of it. Invokes answered locally by the provider call nothing.
 LOOKUP_ACTIONS: Mapping[str, tuple[str, ...]] = {
@@ -71,6 +78,9 @@ WORKLOAD_UNSCOPED_ACTIONS = ("cloudwatch:PutMetricData", "ecr:GetAuthorizationTo
                              "ssmmessages:OpenDataChannel", "xray:GetSamplingRules",
                              "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets",
                              "xray:PutTelemetryRecords", "xray:PutTraceSegments")
+# What can be done with or to a KMS key (all take the key as resource, so its aliases as condition).
+KEY_ACTIONS = ("kms:CreateGrant", "kms:Decrypt", "kms:DisableKey", "kms:Encrypt", "kms:GenerateDataKey*",
+               "kms:PutKeyPolicy", "kms:ReEncrypt*", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource")
 # What changes IAM itself: no role under the boundary may, whatever its policy says.
 IAM_WRITES = ("iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Remove*",
               "iam:Set*", "iam:Update*", "iam:Upload*")
@@ -126,7 +136,7 @@ def isolation_statements(context: StackContext, environment: str, config: CiConf
         {"Sid": "NotOtherStacksTagged", "Effect": "Deny", "Action": "*", "Resource": "*",
          "Condition": {"StringEquals": {"aws:ResourceTag/environment": others}}},
         # Key ARNs carry no name: the other stacks' secrets keys are recognised by their aliases.
-        {"Sid": "NotOtherStacksSecretsKeys", "Effect": "Deny", "Action": "kms:*", "Resource": "*",
+        {"Sid": "NotOtherStacksSecretsKeys", "Effect": "Deny", "Action": list(KEY_ACTIONS), "Resource": "*",
          "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [
              SECRETS_KEY_ALIAS.format(environment=env) for env in others]}}},
     ]

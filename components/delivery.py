@@ -118,7 +118,8 @@ class AppPipelines(pulumi.ComponentResource):
              "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketVersioning"],
              "Resource": [self.artifacts.bucket.arn, pulumi.Output.concat(self.artifacts.bucket.arn, "/*")]},
             {"Sid": "Source", "Effect": "Allow",
-             "Action": ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
+             # The connection's ARN is codestar-connections': codeconnections:UseConnection cannot apply to it.
+             "Action": "codestar-connections:UseConnection",
              "Resource": self.connection.arn},
             {"Sid": "Build", "Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
              "Resource": project.arn},
