@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .bedrock_config import BedrockConfig, parse_bedrock
+from .ci_roles_config import CiConfig, parse_ci
 from .compute_config import ServiceConfig, parse_services
 from .config_reader import REQUIRED, Problems, Section, decode_raw, show
 from .cost_config import CostConfig, parse_cost
@@ -59,8 +60,10 @@ class StackConfig:
     identity: IdentityConfig | None
     bedrock: BedrockConfig
     operations: OperationsConfig
-    # None when the stack has no `delivery` section: no pipelines, no CI roles.
+    # None when the stack has no `delivery` section: no application pipelines.
     delivery: DeliveryConfig | None
+    # None when the stack has no `ci` section: no GitHub OIDC roles (CI does not deploy it).
+    ci: CiConfig | None
     scheduler: SchedulerConfig
     # None when the stack has no `cost` section: no budgets, no cost controls.
     cost: CostConfig | None = None
@@ -108,8 +111,9 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str,
     bedrock = parse_bedrock(root.section("bedrock"), defaults_of)
     service_names = tuple(service.name for service in services)
     operations = parse_operations(root.section("operations"))
-    delivery = parse_delivery(root.section("delivery"), environment=environment, services=service_names,
-                              create_oidc_default=environment == "prod") if root.has("delivery") else None
+    delivery = parse_delivery(root.section("delivery"), services=service_names) if root.has("delivery") else None
+    ci = parse_ci(root.section("ci"), environment=environment,
+                  create_oidc_default=environment == "prod") if root.has("ci") else None
     scheduler = parse_scheduler(root.section("scheduler"), services=service_names)
     cost = parse_cost(root.section("cost"), create_account_default=environment == "prod") if root.has("cost") else None
     root.finish()
@@ -117,7 +121,7 @@ def load_stack_config(raw: Mapping[str, Any], project: str, stack: str,
     return StackConfig(project=project, stack=stack, environment=environment, aws=aws, zone=zone,
                        domain=domain, posture=posture, network=network, services=services,
                        data=data, identity=identity, bedrock=bedrock, operations=operations,
-                       delivery=delivery, scheduler=scheduler, cost=cost)
+                       delivery=delivery, ci=ci, scheduler=scheduler, cost=cost)
 
 
 def _refuse_identity_uses(root: Section, services: tuple[ServiceConfig, ...]) -> None:

@@ -9,13 +9,14 @@ from typing import Any
 import pulumi
 
 from .bedrock import BedrockAccess, BedrockAccessArgs
+from .ci_roles import GithubCiRoles, GithubCiRolesArgs, bound_workload_roles, workload_boundary
 from .compute import FargateService, FargateServiceArgs, ServiceCluster, ServiceClusterArgs
 from .compute_config import ServiceConfig
 from .config import StackConfig
 from .context import StackContext
 from .cost import CostControls, CostControlsArgs
 from .data import DataEngines, DataEnginesArgs
-from .delivery import Delivery, DeliveryArgs, PipelineTarget
+from .delivery import AppPipelines, AppPipelinesArgs, PipelineTarget
 from .grants import Grant
 from .identity import CognitoGoogleFederation, CognitoGoogleFederationArgs
 from .ingress import PublicIngress, PublicIngressArgs
@@ -39,7 +40,8 @@ class Foundation:
     cluster: ServiceCluster
     services: Mapping[str, FargateService]
     operations: Operations
-    delivery: Delivery | None
+    pipelines: AppPipelines | None
+    ci: GithubCiRoles | None
 
     def outputs(self) -> dict[str, Any]:
         outputs: dict[str, Any] = {
@@ -69,10 +71,11 @@ class Foundation:
             }
         if self.scheduler is not None:
             outputs["schedulerQueueUrl"] = self.scheduler.queue.url
-        if self.delivery is not None:
-            outputs |= {"githubDeployRoleArn": self.delivery.deploy_role.arn,
-                        "githubPreviewRoleArn": self.delivery.preview_role.arn,
-                        "pipelines": {name: p.name for name, p in self.delivery.pipelines.items()}}
+        if self.ci is not None:
+            outputs |= {"githubDeployRoleArn": self.ci.deploy_role.arn,
+                        "githubPreviewRoleArn": self.ci.preview_role.arn}
+        if self.pipelines is not None:
+            outputs["pipelines"] = {name: p.name for name, p in self.pipelines.pipelines.items()}
         return outputs
 
 
@@ -83,6 +86,13 @@ def build_foundation(config: StackConfig) -> Foundation:
     provider = contract_provider(config)
     inherit = pulumi.ResourceOptions(providers=[provider])
     context = stack_context(config)
+    boundary = None
+    if config.ci is not None:
+        # Created first: every role after it carries it (the transformation reaches all children).
+        boundary = workload_boundary("ci-workload-boundary", context=context, environment=config.environment,
+                                     config=config.ci, tags=resource_tags("aws", "delivery"), opts=inherit)
+        inherit = pulumi.ResourceOptions.merge(
+            inherit, pulumi.ResourceOptions(transformations=[bound_workload_roles(context, boundary)]))
     network = _network(config, context, inherit)
     key = StackKey("key", StackKeyArgs(context=context, tags=resource_tags("aws", "kms")), opts=inherit)
     ingress = PublicIngress("ingress", PublicIngressArgs(
@@ -145,11 +155,16 @@ def build_foundation(config: StackConfig) -> Foundation:
             budgets=config.cost.budgets, pillars=PILLARS, create_account_controls=config.cost.create_account_controls,
             anomaly_threshold_usd=config.cost.anomaly_threshold_usd, topic_arn=operations.topic.arn,
             tags=resource_tags("aws", "cost")), opts=inherit)
-    delivery = _delivery(config, services=services, cluster=cluster, operations=operations, ingress=ingress,
-                         opts=inherit) if config.delivery else None
+    pipelines = _pipelines(config, context, services=services, cluster=cluster, operations=operations,
+                           opts=inherit) if sources else None
+    ci = GithubCiRoles("ci", GithubCiRolesArgs(
+        context=context, environment=config.environment, config=config.ci, zone_id=ingress.zone_id,
+        boundary=boundary, preview_secret_names=[config.identity.google_client_secret_name] if config.identity else [],
+        tags=resource_tags("aws", "delivery"),
+    ), opts=inherit) if config.ci is not None and boundary is not None else None
     return Foundation(network=network, ingress=ingress, data=data, identity=identity, bedrock=bedrock,
                       scheduler=scheduler, cluster=cluster, services=services, operations=operations,
-                      delivery=delivery)
+                      pipelines=pipelines, ci=ci)
 
 
 def _renamed(service: ServiceConfig, opts: pulumi.ResourceOptions) -> pulumi.ResourceOptions:
@@ -217,8 +232,8 @@ def _monitored(config: StackConfig, *, ingress: PublicIngress, data: DataEngines
     )
 
 
-def _delivery(config: StackConfig, *, services: Mapping[str, FargateService], cluster: ServiceCluster,
-              operations: Operations, ingress: PublicIngress, opts: pulumi.ResourceOptions) -> Delivery:
+def _pipelines(config: StackConfig, context: StackContext, *, services: Mapping[str, FargateService],
+               cluster: ServiceCluster, operations: Operations, opts: pulumi.ResourceOptions) -> AppPipelines:
     delivery = config.delivery
     assert delivery is not None
     targets = [
@@ -230,15 +245,9 @@ def _delivery(config: StackConfig, *, services: Mapping[str, FargateService], cl
             execution_role_arn=services[name].execution_role.arn)
         for name, source in delivery.sources.items()
     ]
-    return Delivery("delivery", DeliveryArgs(
-        name_prefix=config.physical_name(), environment=config.environment, region=config.aws.region,
-        account_id=config.aws.account_id, targets=targets, manual_approval=config.posture.manual_approval,
-        approval_topic_arn=operations.topic.arn, approval_topic_key_arn=operations.topic_key.arn,
-        log_retention_days=config.posture.log_retention_days,
-        force_destroy_artifacts=not config.posture.protect_stateful,
-        infrastructure_repository=delivery.infrastructure_repository, deploy_branch=delivery.deploy_branch,
-        deploy_environment=delivery.deploy_environment, create_oidc_provider=delivery.create_oidc_provider,
-        state_bucket=delivery.state_bucket, secrets_key_alias=delivery.secrets_key_alias, zone_id=ingress.zone_id,
-        preview_secret_names=[config.identity.google_client_secret_name] if config.identity else [],
-        tags=resource_tags("aws", "delivery"),
+    return AppPipelines("delivery", AppPipelinesArgs(
+        context=context, environment=config.environment, targets=targets,
+        manual_approval=config.posture.manual_approval, approval_topic_arn=operations.topic.arn,
+        approval_topic_key_arn=operations.topic_key.arn, log_retention_days=config.posture.log_retention_days,
+        force_destroy_artifacts=not config.posture.protect_stateful, tags=resource_tags("aws", "delivery"),
     ), opts=opts)

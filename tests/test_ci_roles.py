@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.delivery import LOOKUP_ACTIONS
+from components.ci_roles import LOOKUP_ACTIONS
 from preflight.mocks import _INVOKES
 from preflight.model import Inventory
 from preflight.runner import REPO_ROOT
@@ -264,7 +264,7 @@ def test_no_pull_request_can_assume_a_role_that_writes_or_one_of_prod(dev: Inven
 # --- lookups ----------------------------------------------------------------------------------
 
 def test_every_invoke_preflight_answers_has_its_iam_actions_listed() -> None:
-    assert set(LOOKUP_ACTIONS) == set(_INVOKES), "keep components/delivery.py's LOOKUP_ACTIONS in step with the invokes"
+    assert set(LOOKUP_ACTIONS) == set(_INVOKES), "keep components/ci_roles.py's LOOKUP_ACTIONS in step with the invokes"
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -343,3 +343,112 @@ def test_deploy_role_may_write_its_dashboard(request: pytest.FixtureRequest, sta
     deploy = roles(inventory)[f"hv-{stack}-github-deploy"]["policies"]
     for action in ("cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"):
         assert allowed(deploy, action, arn), f"{stack}'s deploy role may not {action} on {arn}"
+
+
+# --- permissions boundary: what CI creates can hold no more than the boundary ---------------------
+
+ACCOUNT = "891377221201"
+
+
+def boundary_of(inventory: Inventory) -> tuple[str, dict[str, Any]]:
+    (policy,) = [p for p in inventory.of_type("aws:iam/policy:Policy") if p.name == "ci-workload-boundary"]
+    return f"arn:aws:iam::{ACCOUNT}:policy/{policy.inputs['name']}", json.loads(policy.inputs["policy"])
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_role_but_the_ci_roles_carries_the_boundary(request: pytest.FixtureRequest, stack: str) -> None:
+    inventory: Inventory = request.getfixturevalue(stack)
+    arn, _ = boundary_of(inventory)
+    ci = set(ci_roles(inventory))
+    for role in inventory.of_type("aws:iam/role:Role"):
+        expected = None if role.inputs["name"] in ci else arn
+        assert role.inputs.get("permissionsBoundary") == expected, role.inputs["name"]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_workload_policy_fits_inside_the_boundary(request: pytest.FixtureRequest, stack: str) -> None:
+    # A grant outside the boundary is dead in AWS: the workload would fail with AccessDenied.
+    inventory: Inventory = request.getfixturevalue(stack)
+    _, boundary = boundary_of(inventory)
+    ci = set(ci_roles(inventory))
+    outside = [(name, action, resource) for name, role in roles(inventory).items() if name not in ci
+               for document in role["policies"] for s in document["Statement"] if s["Effect"] == "Allow"
+               for action in _listed(s["Action"]) for resource in _listed(s["Resource"])
+               if not allowed([boundary], action, resource, {})]
+    assert outside == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_boundary_forbids_iam_writes_the_state_and_the_other_stack(request: pytest.FixtureRequest,
+                                                                        stack: str) -> None:
+    inventory: Inventory = request.getfixturevalue(stack)
+    _, boundary = boundary_of(inventory)
+    other = "prod" if stack == "dev" else "dev"
+    iam = f"arn:aws:iam::{ACCOUNT}"
+    for action in ("iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreatePolicyVersion",
+                   "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"):
+        assert not allowed([boundary], action, f"{iam}:role/hv-{stack}-anything")
+    assert not allowed([boundary], "s3:GetObject",
+                       f"arn:aws:s3:::hv-pulumi-state-{ACCOUNT}/.pulumi/stacks/hv-foundation/{stack}.json")
+    assert not allowed([boundary], "dynamodb:GetItem", f"arn:aws:dynamodb:us-east-2:{ACCOUNT}:table/hv-{other}-locks")
+    assert not allowed([boundary], "kms:Decrypt", f"arn:aws:kms:us-east-2:{ACCOUNT}:key/1234",
+                       {"kms:ResourceAliases": f"alias/hv-pulumi-secrets-{other}"})
+    # …and still lets a workload reach its own stack.
+    assert allowed([boundary], "dynamodb:GetItem", f"arn:aws:dynamodb:us-east-2:{ACCOUNT}:table/hv-{stack}-locks")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_deploy_role_creates_and_changes_roles_only_within_the_boundary(request: pytest.FixtureRequest,
+                                                                            stack: str) -> None:
+    inventory: Inventory = request.getfixturevalue(stack)
+    arn, _ = boundary_of(inventory)
+    deploy = roles(inventory)[f"hv-{stack}-github-deploy"]["policies"]
+    iam = f"arn:aws:iam::{ACCOUNT}"
+    new_role = f"{iam}:role/hv-{stack}-new"
+    for action in ("iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"):
+        assert allowed(deploy, action, new_role, {"iam:PermissionsBoundary": arn}), action
+        for foreign in ("arn:aws:iam::aws:policy/AdministratorAccess", f"{iam}:policy/hv-{stack}-wider"):
+            assert not allowed(deploy, action, new_role, {"iam:PermissionsBoundary": foreign}), (action, foreign)
+    assert not allowed(deploy, "iam:DeleteRolePermissionsBoundary", new_role)
+    # The boundary and the CI roles themselves are an administrator's.
+    for target in (arn, f"{iam}:role/hv-{stack}-github-deploy", f"{iam}:role/hv-{stack}-github-preview"):
+        for action in ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy",
+                       "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:PassRole"):
+            assert not allowed(deploy, action, target, {"iam:PermissionsBoundary": arn}), (action, target)
+
+
+# Privilege escalation (the Bishop Fox methods parliament's community auditor lists, plus the
+# boundary's own): each as the IAM calls it needs, on the targets that would escalate.
+def _escalations(stack: str, boundary: str) -> dict[str, list[tuple[str, str, dict[str, str]]]]:
+    iam = f"arn:aws:iam::{ACCOUNT}"
+    admin = {"iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess"}
+    unbounded_ci = f"{iam}:role/hv-{stack}-github-deploy"
+    return {
+        "CreateRoleWithoutBoundary": [("iam:CreateRole", f"{iam}:role/hv-{stack}-x", admin),
+                                      ("iam:PassRole", f"{iam}:role/hv-{stack}-x", admin)],
+        "PutRolePolicyOnUnboundedRole": [("iam:PutRolePolicy", unbounded_ci, {})],
+        "AttachRolePolicyOnUnboundedRole": [("iam:AttachRolePolicy", unbounded_ci, {})],
+        "UpdateRolePolicyToAssumeIt": [("iam:UpdateAssumeRolePolicy", unbounded_ci, {})],
+        "PassUnboundedRole": [("iam:PassRole", unbounded_ci, {})],
+        "CreateNewPolicyVersion": [("iam:CreatePolicyVersion", boundary, {})],
+        "SetExistingDefaultPolicyVersion": [("iam:SetDefaultPolicyVersion", boundary, {})],
+        "DropBoundary": [("iam:DeleteRolePermissionsBoundary", f"{iam}:role/hv-{stack}-x", {})],
+        "ReplaceBoundary": [("iam:PutRolePermissionsBoundary", f"{iam}:role/hv-{stack}-x", admin)],
+        "CreateAccessKey": [("iam:CreateAccessKey", f"{iam}:user/anyone", {})],
+    }
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_no_role_ci_or_a_workload_can_assume_can_escalate(request: pytest.FixtureRequest, stack: str) -> None:
+    inventory: Inventory = request.getfixturevalue(stack)
+    arn, boundary = boundary_of(inventory)
+    ci = set(ci_roles(inventory))
+    open_paths = []
+    for name, role in roles(inventory).items():
+        # A bounded role's permissions are its policies AND the boundary: both must allow.
+        layers = [role["policies"]] if name in ci else [role["policies"], [boundary]]
+        for method, steps in _escalations(stack, arn).items():
+            if all(all(allowed(layer, action, target, context) for layer in layers)
+                   for action, target, context in steps):
+                open_paths.append((name, method))
+    assert open_paths == []

@@ -60,7 +60,7 @@ def test_deploy_jobs_assume_the_roles_the_stacks_create(dev: Inventory, prod: In
     jobs = workflow()["jobs"]
     for job_name, stack in (("deploy-dev", dev), ("deploy-prod", prod)):
         (credentials,) = steps_using(jobs[job_name], "aws-actions/configure-aws-credentials")
-        role_name = stack.named("delivery-deploy-role").inputs["name"]
+        role_name = stack.named("ci-deploy-role").inputs["name"]
         assert credentials["with"]["role-to-assume"] == f"arn:aws:iam::891377221201:role/{role_name}"
         (pulumi,) = steps_using(jobs[job_name], "pulumi/actions")
         assert pulumi["with"]["command"] == "up" and pulumi["with"]["policyPacks"] == "policies"
@@ -69,7 +69,7 @@ def test_deploy_jobs_assume_the_roles_the_stacks_create(dev: Inventory, prod: In
 def test_prod_deploys_only_from_the_approved_environment(prod: Inventory) -> None:
     job = workflow()["jobs"]["deploy-prod"]
     assert job["environment"] == "prod" and job["if"] == "github.event_name == 'release'"
-    (trust,) = json.loads(prod.named("delivery-deploy-role").inputs["assumeRolePolicy"])["Statement"]
+    (trust,) = json.loads(prod.named("ci-deploy-role").inputs["assumeRolePolicy"])["Statement"]
     assert trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == [
         "repo:happen-ventures/hv-foundation:environment:prod"]
     assert workflow()["jobs"]["deploy-dev"]["if"] == (

@@ -260,8 +260,8 @@ def test_alarm_emails_must_be_addresses() -> None:
 
 @pytest.mark.parametrize("repository", ["hv-foundation", "https://github.com/a/b", "a/b/c"])
 def test_repositories_must_be_owner_slash_name(repository: str) -> None:
-    (problem,) = problems(hv__delivery={"infrastructureRepository": repository})
-    assert problem.startswith(f"hv-foundation:delivery.infrastructureRepository: '{repository}' is not valid "
+    (problem,) = problems(hv__ci={"infrastructureRepository": repository})
+    assert problem.startswith(f"hv-foundation:ci.infrastructureRepository: '{repository}' is not valid "
                               "(allowed: owner/name)")
 
 

@@ -64,7 +64,7 @@ def test_pipeline_role_passes_only_its_service_roles_to_ecs(dev: Inventory) -> N
     ("prod", "repo:happen-ventures/hv-foundation:environment:prod")])
 def test_deploy_role_trusts_only_this_repository(request: pytest.FixtureRequest, name: str, subject: str) -> None:
     inventory = request.getfixturevalue(name)
-    (trust,) = json.loads(inventory.named("delivery-deploy-role").inputs["assumeRolePolicy"])["Statement"]
+    (trust,) = json.loads(inventory.named("ci-deploy-role").inputs["assumeRolePolicy"])["Statement"]
     assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert trust["Condition"]["StringEquals"] == {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
                                                   "token.actions.githubusercontent.com:sub": [subject]}
@@ -81,7 +81,7 @@ def test_only_prod_creates_the_account_wide_oidc_provider(dev: Inventory, prod: 
 
 
 def test_deploy_role_is_held_to_the_contract_region_and_account(dev: Inventory) -> None:
-    for statement in statements(dev, "delivery-deploy-policy"):
+    for statement in statements(dev, "ci-deploy-policy"):
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         if statement["Effect"] == "Deny":
             continue
@@ -94,10 +94,10 @@ def test_deploy_role_is_held_to_the_contract_region_and_account(dev: Inventory) 
 
 
 def test_preview_role_reads_only_what_a_preview_needs(dev: Inventory) -> None:
-    (trust,) = json.loads(dev.named("delivery-preview-role").inputs["assumeRolePolicy"])["Statement"]
+    (trust,) = json.loads(dev.named("ci-preview-role").inputs["assumeRolePolicy"])["Statement"]
     assert "repo:happen-ventures/hv-foundation:pull_request" in trust["Condition"]["StringEquals"][
         "token.actions.githubusercontent.com:sub"]
-    found = {s["Sid"]: s for s in statements(dev, "delivery-preview-policy")}
+    found = {s["Sid"]: s for s in statements(dev, "ci-preview-policy")}
     assert found["DeployTimeSecrets"]["Resource"] == [
         "arn:aws:secretsmanager:us-east-2:891377221201:secret:hv/dev/identity/google-client-secret-??????"]
     assert found["PulumiState"]["Resource"][0] == (
@@ -109,6 +109,34 @@ def test_preview_role_reads_only_what_a_preview_needs(dev: Inventory) -> None:
     assert dev.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
 
 
-def test_no_delivery_section_means_no_pipelines_and_no_ci_roles(run_stack) -> None:  # type: ignore[no-untyped-def]
-    inventory = run_stack("dev", delivery=None)
-    assert not [r for r in inventory.resources if r.name.startswith("delivery")]
+def test_pipelines_and_ci_roles_are_independent_sections(run_stack) -> None:  # type: ignore[no-untyped-def]
+    # No pipelines: the CI roles (and the boundary) stay.
+    without_pipelines = run_stack("dev", delivery=None)
+    assert not [r for r in without_pipelines.resources if r.name.startswith("delivery")]
+    assert {r.inputs["name"] for r in without_pipelines.of_type("aws:iam/role:Role")
+            if r.name.startswith("ci-")} == {"hv-dev-github-deploy", "hv-dev-github-preview"}
+    # No CI: the pipelines stay; no CI role, no boundary (nothing CI would create).
+    without_ci = run_stack("dev", ci=None)
+    assert not [r for r in without_ci.resources if r.name.startswith("ci-")]
+    assert len(without_ci.of_type("aws:codepipeline/pipeline:Pipeline")) == 3
+    assert all("permissionsBoundary" not in r.inputs for r in without_ci.of_type("aws:iam/role:Role"))
+    assert "githubDeployRoleArn" not in without_ci.stack_outputs and "pipelines" in without_ci.stack_outputs
+
+
+FORMER = "urn:pulumi:prod::hv-foundation::hv:delivery:Delivery::delivery"
+
+
+@pytest.mark.parametrize(("name", "former"), [
+    ("delivery", {"name": "delivery", "type": "hv:delivery:Delivery", "parentUrn": ""}),
+    ("ci-deploy-role", {"name": "delivery-deploy-role", "parentUrn": FORMER}),
+    ("ci-deploy-policy", {"name": "delivery-deploy-policy", "parentUrn": FORMER}),
+    ("ci-preview-role", {"name": "delivery-preview-role", "parentUrn": FORMER}),
+    ("ci-preview-policy", {"name": "delivery-preview-policy", "parentUrn": FORMER}),
+    ("ci-github-oidc", {"name": "delivery-github-oidc", "parentUrn": FORMER}),
+])
+def test_the_split_keeps_every_urn_a_real_stack_already_has(prod: Inventory, name: str,
+                                                            former: dict[str, str]) -> None:
+    # A changed URN without an alias is a delete and a create: the OIDC provider is protected, and
+    # replacing the deploy role would cut CI off mid-deploy. The pipelines' children inherit the
+    # alias of their component (same names under a renamed parent type).
+    assert prod.named(name).options["aliases"] == [{"spec": former}]

@@ -195,8 +195,7 @@ def test_stack_outputs_name_urls_repositories_alb_and_cluster(dev: Inventory) ->
 
 
 def test_services_with_a_pipeline_leave_the_task_definition_to_it(run_stack) -> None:  # type: ignore[no-untyped-def]
-    delivery = {"infrastructureRepository": "happen-ventures/hv-foundation",
-                "services": {"clawbot": {"repository": "happen-ventures/clawbot"}}}
+    delivery = {"services": {"clawbot": {"repository": "happen-ventures/clawbot"}}}
     inventory = run_stack("dev", delivery=delivery)
     assert inventory.named("clawbot-service").options["ignoreChanges"] == ["desiredCount", "taskDefinition"]
     assert inventory.named("hub-v2-api-service").options["ignoreChanges"] == ["desiredCount"]
