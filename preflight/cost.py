@@ -43,7 +43,7 @@ FREE_TYPES = frozenset({
     "aws:ecs/taskDefinition:TaskDefinition",
     "aws:elasticache/parameterGroup:ParameterGroup", "aws:elasticache/subnetGroup:SubnetGroup",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:iam/role:Role",
-    "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:kms/alias:Alias", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
     "aws:lb/targetGroup:TargetGroup", "aws:rds/parameterGroup:ParameterGroup",
     "aws:rds/subnetGroup:SubnetGroup", "aws:route53/record:Record",

@@ -24,7 +24,7 @@ from tests.batch_gate import gate
 WriteProgram = Callable[..., Path]
 
 PROGRAM = """
-import pulumi, pulumi_aws as aws
+import json, pulumi, pulumi_aws as aws
 p = aws.Provider("pinned", region="us-east-2", allowed_account_ids=["891377221201"],
                  default_tags=aws.ProviderDefaultTagsArgs(tags={"environment": "dev"}))
 class Box(pulumi.ComponentResource):
@@ -32,7 +32,11 @@ class Box(pulumi.ComponentResource):
         super().__init__("hv:test:Box", name)
         self.queue = aws.sqs.Queue("q", tags={"pillar": "aws", "service": "t"},
                                    opts=pulumi.ResourceOptions(parent=self, provider=p))
-        aws.sqs.QueuePolicy("qp", queue_url=self.queue.url, policy="{}",
+        # A valid document: the pack lints every policy document (hv-iam-lint-policy-documents).
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::891377221201:root"},
+            "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-2:891377221201:q"}]})
+        aws.sqs.QueuePolicy("qp", queue_url=self.queue.url, policy=policy,
                             opts=pulumi.ResourceOptions(parent=self, provider=p))
 Box("box")
 """
