@@ -12,6 +12,7 @@ from typing import TextIO
 from audit import report_console, report_json
 from audit.clients import DEFAULT_MAX_ATTEMPTS, ClientFactory, SessionClients
 from audit.contract import CONTRACT_ACCOUNT_ID
+from audit.costs import BadEstimate, load_estimates
 from audit.engine import DEFAULT_WORKERS, ScanOptions, scan
 from audit.models import Report
 from audit.regions import BadRegions, parse_regions
@@ -39,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also report this month's and last month's spend per pillar, environment and service from "
         "Cost Explorer, next to the pillar budgets, and the spend without a pillar tag",
+    )
+    parser.add_argument(
+        "--estimate",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="with --costs: a preflight report (`python -m preflight --stack S --cost --json FILE`) whose "
+        "monthly estimate per pillar is shown beside that stack's spend; one per stack, may be repeated",
     )
     parser.add_argument(
         "--workers", type=int, default=DEFAULT_WORKERS, help=f"concurrent calls (default {DEFAULT_WORKERS})"
@@ -76,6 +86,15 @@ def main(
         err.write("audit: --workers and --max-attempts must be at least 1\n")
         return Report.EXIT_CANNOT_SCAN
 
+    if args.estimate and not args.costs:
+        err.write("audit: --estimate needs --costs (it is shown beside Cost Explorer's spend)\n")
+        return Report.EXIT_CANNOT_SCAN
+    try:
+        estimates = load_estimates(args.estimate)
+    except BadEstimate as exc:
+        err.write(f"audit: {exc}\n")
+        return Report.EXIT_CANNOT_SCAN
+
     if args.json is not None:
         try:
             report_json.prepare(args.json)
@@ -88,6 +107,7 @@ def main(
         expected_account=None if args.account == "any" else args.account,
         workers=args.workers,
         cost_day=datetime.now(UTC).date() if args.costs else None,
+        cost_estimates=estimates,
     )
     factory = clients or SessionClients(max_attempts=args.max_attempts)
     try:

@@ -1,5 +1,6 @@
 """Live cost (`--costs`): month-to-date and last month's spend per pillar, environment and
-service from Cost Explorer, next to the pillar budgets, plus the spend no `pillar` tag claims.
+service from Cost Explorer, next to the pillar budgets and (`--estimate`) preflight's offline
+monthly estimate, plus the spend no `pillar` tag claims.
 
 Read-only: `ce:GetCostAndUsage` grouped by the cost tags, `ce:ListCostAllocationTags` (a tag
 that is not active is one Cost Explorer cannot group by: its spend shows as untagged) and
@@ -9,9 +10,11 @@ A refused or failed read is a `NotScanned` entry with the reason, never a crash.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Final
 
 from audit.clients import Client, ClientFactory
@@ -53,6 +56,8 @@ class PillarCost:
     last_month: float
     #: the monthly budget filtered on this pillar and environment; None = no budget
     budget: float | None = None
+    #: preflight's offline monthly estimate for this pillar and environment; None = none given
+    estimate: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,8 +171,44 @@ def _read(read: Callable[[], Any], service: str, what: str, gaps: list[NotScanne
         return None
 
 
-def read_costs(clients: ClientFactory, account_id: str, today: date) -> CostReport:
-    """Cost Explorer's actual spend for this month so far and last month, with the budgets."""
+class BadEstimate(ValueError):
+    """An `--estimate` file that is not a preflight report with its `cost` section."""
+
+
+# How preflight's cost section names the spend of resources without a `pillar` tag.
+UNTAGGED_PILLAR = "(no pillar tag)"
+
+
+def load_estimates(paths: Sequence[Path]) -> dict[tuple[str, str], float]:
+    """(pillar, environment) -> monthly estimate, from preflight `--cost --json` reports (one per
+    stack; the stack is the environment, as the `environment` tag says)."""
+    estimates: dict[tuple[str, str], float] = {}
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            report = json.loads(path.read_text())
+        except OSError as exc:
+            raise BadEstimate(f"--estimate {path}: cannot read: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise BadEstimate(f"--estimate {path}: not JSON ({exc})") from None
+        stack = report.get("stack") if isinstance(report, dict) else None
+        by_pillar = (report.get("cost") or {}).get("byPillar") if isinstance(report, dict) else None
+        if not isinstance(stack, str) or not isinstance(by_pillar, dict):
+            raise BadEstimate(f"--estimate {path}: not a preflight report with a cost section "
+                              "(expected the --json of `python -m preflight --stack <stack> --cost`)")
+        if stack in seen:
+            raise BadEstimate(f"--estimate {path}: stack {stack!r} is already given by {seen[stack]}")
+        seen[stack] = path
+        for pillar, amount in by_pillar.items():
+            estimates[("" if pillar == UNTAGGED_PILLAR else pillar, stack)] = float(amount)
+    return estimates
+
+
+def read_costs(clients: ClientFactory, account_id: str, today: date,
+               estimates: Mapping[tuple[str, str], float] | None = None) -> CostReport:
+    """Cost Explorer's actual spend for this month so far and last month, with the budgets and,
+    where given, preflight's offline estimate beside each pillar."""
+    estimates = estimates or {}
     month_to_date, last_month = periods(today)
     gaps: list[NotScanned] = []
     ce = clients("ce", BILLING_REGION)
@@ -184,10 +225,11 @@ def read_costs(clients: ClientFactory, account_id: str, today: date) -> CostRepo
     pillar_rows: tuple[PillarCost, ...] | None = None
     if by_environment is not None:
         amounts, _ = by_environment
-        scopes = sorted({*amounts, *(budgets or {})})
+        scopes = sorted({*amounts, *(budgets or {}), *estimates})
         pillar_rows = tuple(
             PillarCost(pillar=scope[0], environment=scope[1], month_to_date=amounts.get(scope, (0.0, 0.0))[0],
-                       last_month=amounts.get(scope, (0.0, 0.0))[1], budget=(budgets or {}).get(scope))
+                       last_month=amounts.get(scope, (0.0, 0.0))[1], budget=(budgets or {}).get(scope),
+                       estimate=estimates.get(scope))
             for scope in scopes
         )
     service_rows = None if by_service is None else tuple(

@@ -10,9 +10,9 @@ exception is a bug and propagates.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from botocore.exceptions import BotoCoreError, NoCredentialsError
@@ -43,6 +43,8 @@ class ScanOptions:
     workers: int = DEFAULT_WORKERS
     #: read Cost Explorer's spend (month to date and last month) as of this day; None = don't
     cost_day: date | None = None
+    #: (pillar, environment) -> preflight's monthly estimate, shown beside the spend
+    cost_estimates: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,8 @@ def scan(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
-    costs = None if options.cost_day is None else read_costs(clients, account, options.cost_day)
+    costs = None if options.cost_day is None else read_costs(clients, account, options.cost_day,
+                                                                      options.cost_estimates)
     if costs is not None:
         not_scanned += costs.gaps
     inventory = Inventory.of(resources)

@@ -88,13 +88,17 @@ def _costs_block(costs: CostReport) -> list[str]:
         lines += ["  cost per pillar not read (see NOT SCANNED)", ""]
     else:
         rows: list[tuple[str, ...]] = []
+        # The offline estimate's column only when `--estimate` gave one.
+        estimated = any(row.estimate is not None for row in costs.by_pillar)
         for row in costs.by_pillar:
             budget = "-" if row.budget is None else _money(row.budget)
             used = "-" if not row.budget else f"{100 * row.month_to_date / row.budget:.0f}%"
             over = " OVER" if row.budget is not None and row.last_month > row.budget else ""
+            estimate = ("-" if row.estimate is None else _money(row.estimate),) if estimated else ()
             rows.append((row.pillar or "(no pillar tag)", row.environment or "-", _money(row.month_to_date),
-                         _money(row.last_month) + over, budget, used))
-        lines += _table(("pillar", "environment", "month to date", "last month", "budget", "budget used"), rows)
+                         _money(row.last_month) + over, budget, used, *estimate))
+        lines += _table(("pillar", "environment", "month to date", "last month", "budget", "budget used",
+                         *(("estimate/month (offline)",) if estimated else ())), rows)
         untagged = costs.untagged or (0.0, 0.0)
         lines += [f"  spend without a pillar tag: {_money(untagged[0])} this month, {_money(untagged[1])} last month",
                   ""]

@@ -45,7 +45,7 @@ def _costs(costs: CostReport) -> dict[str, Any]:
         "last_month": _period(costs.last_month),
         "by_pillar": None if costs.by_pillar is None else [
             {"pillar": r.pillar or None, "environment": r.environment or None, "month_to_date": r.month_to_date,
-             "last_month": r.last_month, "budget": r.budget} for r in costs.by_pillar],
+             "last_month": r.last_month, "budget": r.budget, "estimate": r.estimate} for r in costs.by_pillar],
         "by_service": None if costs.by_service is None else [
             {"pillar": r.pillar or None, "service": r.service or None, "month_to_date": r.month_to_date,
              "last_month": r.last_month} for r in costs.by_service],

@@ -21,7 +21,7 @@ from audit.cli import main
 from audit.clients import Client, ClientFactory
 from audit.contract import CONTRACT_ACCOUNT_ID as ACCOUNT
 from audit.contract import HOME_REGION as HOME
-from audit.costs import Period, budget_scope, periods
+from audit.costs import Period, budget_scope, load_estimates, periods
 from audit.engine import ScanOptions, scan
 from audit.models import Report
 from tests.audit.fakes import AnswerUnimplemented
@@ -124,7 +124,7 @@ def test_the_console_and_json_reports_carry_the_costs(aws: Aws, clients: ClientF
     assert costs["untagged"] == {"month_to_date": 3.0, "last_month": 40.0}
     assert costs["inactive_tags"] == ["service"]
     assert {"pillar": "aws", "environment": "prod", "month_to_date": 120.5, "last_month": 410.0,
-            "budget": 400.0} in costs["by_pillar"]
+            "budget": 400.0, "estimate": None} in costs["by_pillar"]
     assert {"pillar": None, "service": None, "month_to_date": 3.0, "last_month": 40.0} in costs["by_service"]
 
 
@@ -188,3 +188,65 @@ def test_periods_are_this_month_so_far_and_the_whole_of_last_month(
 def test_a_budget_counts_for_the_pillar_and_environment_it_filters_on(
         budget: dict[str, Any], scope: tuple[str, str] | None) -> None:
     assert budget_scope(budget) == scope
+
+
+def preflight_report(path: Path, stack: str, by_pillar: dict[str, float]) -> Path:
+    """The part of a `python -m preflight --cost --json` report the audit reads."""
+    path.write_text(json.dumps({"project": "hv-foundation", "stack": stack, "passed": True,
+                                "cost": {"currency": "USD", "byPillar": by_pillar}}))
+    return path
+
+
+def test_the_offline_estimate_stands_beside_each_pillars_spend(aws: Aws, clients: ClientFactory,
+                                                               tmp_path: Path) -> None:
+    create_budget(aws, "aws", "400.0")
+    queue_costs()
+    factory = tag_status(clients, pillar="Active", environment="Active", service="Active")
+    estimate = preflight_report(tmp_path / "prod.json", "prod",
+                                {"aws": 380.0, "clawbot": 12.5, "(no pillar tag)": 3.0})
+    out, err = io.StringIO(), io.StringIO()
+    report_file = tmp_path / "audit.json"
+
+    code = main(["--regions", HOME, "--costs", "--estimate", str(estimate), "--json", str(report_file)],
+                clients=factory, stdout=out, stderr=err)
+
+    assert code == 0, out.getvalue() + err.getvalue()
+    console = out.getvalue()
+    assert "estimate/month (offline)" in console
+    (aws_row,) = [line for line in console.splitlines() if line.split()[:2] == ["aws", "prod"]]
+    assert aws_row.split() == ["aws", "prod", "120.50", "410.00", "OVER", "400.00", "30%", "380.00"]
+    # A pillar estimated but not yet spending is listed too; one with spend but no estimate shows "-".
+    (clawbot_row,) = [line for line in console.splitlines() if line.split()[:2] == ["clawbot", "prod"]]
+    assert clawbot_row.split()[-1] == "12.50"
+    (hub_row,) = [line for line in console.splitlines() if line.split()[:2] == ["hub-v2", "prod"]]
+    assert hub_row.split()[-1] == "-"
+    by_pillar = json.loads(report_file.read_text())["costs"]["by_pillar"]
+    assert {(r["pillar"], r["environment"]): r["estimate"] for r in by_pillar} == {
+        (None, None): None, (None, "prod"): 3.0, ("aws", "prod"): 380.0, ("clawbot", "prod"): 12.5,
+        ("hub-v2", "prod"): None}
+
+
+@pytest.mark.parametrize(("content", "error"), [
+    (None, "cannot read"),
+    ("{not json", "not JSON"),
+    ('{"stack": "prod", "passed": true}', "not a preflight report with a cost section"),
+])
+def test_a_bad_estimate_file_stops_the_audit_before_scanning(clients: ClientFactory, tmp_path: Path,
+                                                            content: str | None, error: str) -> None:
+    path = tmp_path / "estimate.json"
+    if content is not None:
+        path.write_text(content)
+    err = io.StringIO()
+    assert main(["--regions", HOME, "--costs", "--estimate", str(path)], clients=clients,
+                stdout=io.StringIO(), stderr=err) == Report.EXIT_CANNOT_SCAN
+    assert f"audit: --estimate {path}: {error}" in err.getvalue()
+
+
+def test_an_estimate_needs_costs_and_one_report_per_stack(tmp_path: Path) -> None:
+    dev = preflight_report(tmp_path / "dev.json", "dev", {"aws": 100.0})
+    err = io.StringIO()
+    assert main(["--estimate", str(dev)], stdout=io.StringIO(), stderr=err) == Report.EXIT_CANNOT_SCAN
+    assert "--estimate needs --costs" in err.getvalue()
+    again = preflight_report(tmp_path / "dev-again.json", "dev", {"aws": 90.0})
+    with pytest.raises(ValueError, match=r"stack 'dev' is already given by .*dev.json"):
+        load_estimates([dev, again])
