@@ -7,14 +7,9 @@ import pytest
 
 from components.config import load_stack_config
 from components.config_reader import ConfigError
+from tests.components.stack_config import MINIMAL_DEV_CONFIG
 
-BASE = {
-    "aws:region": "us-east-2",
-    "aws:allowedAccountIds": '["891377221201"]',
-    "hv-foundation:environment": "dev",
-    "hv-foundation:domain": "dev.happen.ventures",
-    "hv-foundation:network": json.dumps({"cidr": "10.20.0.0/16"}),
-}
+BASE = MINIMAL_DEV_CONFIG
 
 
 def load(**changes: Any) -> Any:

@@ -10,16 +10,11 @@ import pytest
 from components.config import load_stack_config
 from components.config_reader import ConfigError
 from preflight.model import Inventory, PreflightError
+from tests.components.stack_config import MINIMAL_DEV_CONFIG
 
 from ..conftest import REPO_ROOT, RunStack
 
-BASE: dict[str, Any] = {
-    "aws:region": "us-east-2",
-    "aws:allowedAccountIds": '["891377221201"]',
-    "hv-foundation:environment": "dev",
-    "hv-foundation:domain": "dev.happen.ventures",
-    "hv-foundation:network": json.dumps({"cidr": "10.20.0.0/16"}),
-}
+BASE = MINIMAL_DEV_CONFIG
 WEB = {"pillar": "hub-v2", "port": 3000, "host": "hub", "priority": 20}
 
 

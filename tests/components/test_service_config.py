@@ -7,14 +7,9 @@ import pytest
 
 from components.config import load_stack_config
 from components.config_reader import ConfigError
+from tests.components.stack_config import MINIMAL_DEV_CONFIG
 
-BASE: dict[str, Any] = {
-    "aws:region": "us-east-2",
-    "aws:allowedAccountIds": '["891377221201"]',
-    "hv-foundation:environment": "dev",
-    "hv-foundation:domain": "dev.happen.ventures",
-    "hv-foundation:network": json.dumps({"cidr": "10.20.0.0/16"}),
-}
+BASE = MINIMAL_DEV_CONFIG
 API = {"pillar": "hub-v2", "cpu": 512, "memory": 1024, "port": 3000, "host": "api", "priority": 10,
        "paths": ["/ingest/*"], "secrets": {"AIRTABLE_API_KEY": "airtable-api-key"}, "uses": ["redis"]}
 WEB = {"pillar": "hub-v2", "port": 3000, "host": "hub", "priority": 20}

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from components.config import installed_provider_namespaces, load_stack_config
 from components.config_reader import ConfigError
 from components.network_config import overlapping_cidrs, overlapping_stack_cidrs, stack_file_cidrs
+from tests.components.stack_config import MINIMAL_DEV_CONFIG
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BASE: dict[str, Any] = {
-    "aws:region": "us-east-2",
-    "aws:allowedAccountIds": '["891377221201"]',
-    "hv-foundation:environment": "dev",
-    "hv-foundation:domain": "dev.happen.ventures",
-    "hv-foundation:network": json.dumps({"cidr": "10.20.0.0/16"}),
-}
+BASE = MINIMAL_DEV_CONFIG
 
 
 def test_the_repo_s_stacks_have_distinct_vpc_ranges() -> None:
