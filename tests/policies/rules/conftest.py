@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.policies.rules.advisory_programs import ADVISORY_PROGRAM
 from tests.policies.rules.security_programs import ENCRYPTION, EXPOSURE, IDENTITY, OPERABILITY, PROD_DATA, SECRETS
 from tests.policies.rules.support import Check, Outcomes, run_once
 
@@ -49,3 +50,8 @@ def prod_data(check: Check, outcomes: Outcomes) -> Any:
 @pytest.fixture
 def dev_data(check: Check, outcomes: Outcomes) -> Any:
     return run_once(check, outcomes, "dev", PROD_DATA, environment="dev")
+
+
+@pytest.fixture
+def advisory(check: Check, outcomes: Outcomes) -> Any:
+    return run_once(check, outcomes, "advisory", ADVISORY_PROGRAM)
