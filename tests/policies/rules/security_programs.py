@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tests.policies.rules.support import resource
 
+# --- 7. Public exposure -----------------------------------------------------------------------
 
 def ecs_service(name: str, **overrides: str | None) -> str:
     return resource("aws.ecs.Service", name, {
@@ -98,6 +99,8 @@ EXPOSURE = (
 )
 
 
+# --- 8. Encryption ----------------------------------------------------------------------------
+
 def replication_group(name: str, **overrides: str | None) -> str:
     return resource("aws.elasticache.ReplicationGroup", name, {
         "description": '"redis"', "node_type": '"cache.t4g.micro"', "num_cache_clusters": "1",
@@ -149,6 +152,8 @@ ENCRYPTION = (
 )
 
 
+# --- 9. Secrets -------------------------------------------------------------------------------
+
 def task(name: str, *containers: str, **overrides: str | None) -> str:
     return resource("aws.ecs.TaskDefinition", name, {
         "family": f'"{name}"', "cpu": '"256"', "memory": '"512"', "network_mode": '"awsvpc"',
@@ -186,6 +191,8 @@ SECRETS = (
                                                       "master_password": '"hunter2hunter2"', "tags": "TAGS"}, {})
 )
 
+
+# --- 10. Identity -----------------------------------------------------------------------------
 
 def iam_policy(name: str, *statements: str) -> str:
     return resource("aws.iam.Policy", name, {"policy": document(*statements), "tags": "TAGS"}, {})
@@ -248,6 +255,8 @@ IDENTITY = (
 )
 
 
+# --- 11. Operability --------------------------------------------------------------------------
+
 OPERABILITY = (
     ecs_service("guarded-svc")
     + ecs_service("unguarded-svc", deployment_circuit_breaker=None)
@@ -261,6 +270,8 @@ OPERABILITY = (
     + resource("aws.cloudwatch.LogGroup", "forever-logs", {"tags": "TAGS"}, {})
 )
 
+
+# --- 12. Prod data safety ---------------------------------------------------------------------
 
 def prod_rds(name: str, **overrides: str | None) -> str:
     return rds(name, **{"deletion_protection": "True", "multi_az": "True", "backup_retention_period": "14",
