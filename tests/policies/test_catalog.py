@@ -31,6 +31,8 @@ LEVEL_OF_KIND = {conventions.CONTRACT: EnforcementLevel.MANDATORY, conventions.S
                  conventions.ADVISORY: EnforcementLevel.ADVISORY}
 ANCHOR_SOURCES = ("cdk-nag:", "checkov:", "pulumi:")
 RULE_FILES = sorted(path.stem for path in RULES_DIR.glob("hv_*.py"))
+# Each rule's passing, failing and near-miss fixtures live in tests/policies/rules/test_<rule module>.py.
+RULE_TESTS_DIR = REPO_ROOT / "tests" / "policies" / "rules"
 
 
 def rule_module(stem: str) -> Any:
@@ -100,6 +102,20 @@ def test_rule_names_are_unique_and_every_module_is_a_rule() -> None:
     names = [policy.name for policy in all_policies()]
     assert len(names) == len(set(names))
     assert rule_module_names() == RULE_FILES
+
+
+@pytest.mark.parametrize("stem", RULE_FILES)
+def test_every_rule_has_its_own_test_file(stem: str) -> None:
+    test_file = RULE_TESTS_DIR / f"test_{stem}.py"
+    assert test_file.is_file() and "def test_" in test_file.read_text(), (
+        f"rule {stem} has no tests: add {test_file.relative_to(REPO_ROOT)} with its passing, failing and "
+        "near-miss resources run through the pack")
+
+
+def test_every_rule_test_file_names_a_rule() -> None:
+    # A renamed or removed rule must not leave its tests behind under a name no rule has.
+    named = sorted(path.stem.removeprefix("test_") for path in RULE_TESTS_DIR.glob("test_hv_*.py"))
+    assert named == RULE_FILES
 
 
 @pytest.mark.parametrize("stem", RULE_FILES)

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Check
-from .test_security_rules import by_resource
+from tests.policies.rules.support import Check, by_resource
 
 RULE = "hv-iam-lint-policy-documents"
 GITHUB = "token.actions.githubusercontent.com"

@@ -1,49 +1,11 @@
-"""The advisory rules through the real pack: each flags what it should, at advisory level, and a stack
-config can raise it to mandatory."""
+"""The advisory rules' shared fixture program: for each rule a resource that passes and the ones it flags."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-Check = Callable[..., Any]
-Outcomes = dict[str, Any]
-
-CONTAINER_INSIGHTS = "hv-ecs-enable-container-insights"
-PERFORMANCE_INSIGHTS = "hv-rds-enable-performance-insights"
-ENHANCED_MONITORING = "hv-rds-enable-enhanced-monitoring"
-IAM_AUTH = "hv-rds-enable-iam-authentication"
-LOG_EXPORTS = "hv-rds-export-logs"
-ACCESS_LOGS = "hv-lb-enable-access-logs"
-DROP_HEADERS = "hv-lb-drop-invalid-headers"
-FLOW_LOGS = "hv-vpc-enable-flow-logs"
-DEFAULT_SG = "hv-vpc-restrict-default-security-group"
-TLS_ONLY = "hv-s3-require-tls-only-policy"
-CMK = "hv-kms-use-customer-managed-keys"
-SCAN_ON_PUSH = "hv-ecr-enable-scan-on-push"
-IMMUTABLE_TAGS = "hv-ecr-require-immutable-tags"
-PROD_RETENTION = "hv-cloudwatch-retain-prod-logs"
-SEPARATE_ROLES = "hv-ecs-separate-task-and-execution-roles"
-READ_ONLY_ROOT = "hv-ecs-use-read-only-root-filesystem"
-MANAGED_POLICIES = "hv-iam-avoid-aws-managed-policies"
-REDIS_AUTH = "hv-elasticache-require-auth"
-
-
-def by_resource(outcome: Any, rule: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for violation in outcome.violations:
-        if violation.policy == rule:
-            found.setdefault(violation.urn.rsplit("::", 1)[-1] or "(stack)", []).append(violation.detail)
-    return found
-
-
-@pytest.fixture(scope="module")
-def outcomes() -> Outcomes:
-    return {}
-
+from tests.policies.rules.support import by_resource
 
 CMK_ARN = '"arn:aws:kms:us-east-2:891377221201:key/0c7f2a43"'
 TLS_DENY = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
@@ -128,81 +90,10 @@ ADVISORY_PROGRAM = (
 )
 
 
-@pytest.fixture
-def advisory(check: Check, outcomes: Outcomes) -> Any:
-    if "dev" not in outcomes:
-        outcomes["dev"] = check(ADVISORY_PROGRAM)
-    return outcomes["dev"]
-
-
-@pytest.mark.parametrize(("rule", "flagged", "expected"), [
-    (CONTAINER_INSIGHTS, {"blind", "switched-off"},
-     "aws:ecs/cluster:Cluster 'blind' has Container Insights off: no per-task CPU/memory/network metrics. Add "
-     "settings=[{'name': 'containerInsights', 'value': 'enabled'}]."),
-    (PERFORMANCE_INSIGHTS, {"bare-db"}, "aws:rds/instance:Instance 'bare-db' has Performance Insights off"),
-    (ENHANCED_MONITORING, {"bare-db"}, "aws:rds/instance:Instance 'bare-db' has Enhanced Monitoring off"),
-    (IAM_AUTH, {"bare-db"}, "'bare-db' does not enable IAM database authentication"),
-    (LOG_EXPORTS, {"bare-db"}, "'bare-db' exports no logs to CloudWatch"),
-    (ACCESS_LOGS, {"bare-alb"}, "aws:lb/loadBalancer:LoadBalancer 'bare-alb' writes no access logs"),
-    # A network load balancer has no HTTP headers to drop.
-    (DROP_HEADERS, {"bare-alb"}, "'bare-alb' forwards headers with invalid names to the services"),
-    (FLOW_LOGS, {"dark-vpc"}, "aws:ec2/vpc:Vpc 'dark-vpc' has no flow log"),
-    (DEFAULT_SG, {"dark-vpc", "leaky-vpc"},
-     "aws:ec2/vpc:Vpc 'dark-vpc' leaves its default security group as AWS creates it"),
-    (TLS_ONLY, {"no-policy", "allow-only"},
-     "aws:s3/bucket:Bucket 'no-policy' accepts plain-HTTP requests: no bucket policy denies "
-     "aws:SecureTransport=false."),
-    (CMK, {"bare-db", "default-secret", "aws-key-secret"},
-     "aws:rds/instance:Instance 'bare-db' encrypts with the AWS-managed aws/rds key"),
-    (SCAN_ON_PUSH, {"soft-repo"}, "aws:ecr/repository:Repository 'soft-repo' does not scan images on push"),
-    (IMMUTABLE_TAGS, {"soft-repo"}, "'soft-repo' has imageTagMutability='MUTABLE'"),
-    (SEPARATE_ROLES, {"shared-role-task"},
-     "'shared-role-task' uses arn:aws:iam::891377221201:role/app as both task and execution role"),
-    (READ_ONLY_ROOT, {"writable-task"},
-     "aws:ecs/taskDefinition:TaskDefinition 'writable-task': container 'sidecar' can write to its root "
-     "filesystem"),
-    (MANAGED_POLICIES, {"aws-managed"},
-     "attaches the AWS-managed arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
-    (REDIS_AUTH, {"open-redis"}, "'open-redis' accepts any client that reaches it"),
-])
-def test_advisory_rule_flags_what_it_should(advisory: Any, rule: str, flagged: set[str], expected: str) -> None:
+def assert_flags_at_advisory_level(advisory: Any, rule: str, flagged: set[str], expected: str) -> None:
+    """`rule` flagged exactly the `flagged` resources of the advisory program, one message holding `expected`,
+    and all at advisory level."""
     found = by_resource(advisory, rule)
     assert set(found) == flagged
     assert any(expected in message for messages in found.values() for message in messages)
     assert set(advisory.levels(rule)) == {"advisory"}
-
-
-def test_default_security_group_that_keeps_rules_is_flagged(advisory: Any) -> None:
-    assert by_resource(advisory, DEFAULT_SG)["leaky-vpc"] == [
-        "aws:ec2/vpc:Vpc 'leaky-vpc': its default security group 'leaky-default-sg' keeps rules. Set "
-        "ingress=[] and egress=[]; give each workload its own group."]
-
-
-LOG_GROUPS = (
-    'aws.cloudwatch.LogGroup("quarter-logs", retention_in_days=90, tags=TAGS, opts=opts)\n'
-    'aws.cloudwatch.LogGroup("month-logs", retention_in_days=30, tags=TAGS, opts=opts)\n'
-    'aws.cloudwatch.LogGroup("forever-logs", tags=TAGS, opts=opts)\n'
-)
-
-
-def test_prod_logs_are_kept_90_days(check: Check) -> None:
-    outcome = check(LOG_GROUPS, environment="prod")
-    # No retention at all is the mandatory retention rule's finding, not this one's.
-    assert by_resource(outcome, PROD_RETENTION) == {"month-logs": [
-        "aws:cloudwatch/logGroup:LogGroup 'month-logs' (environment=prod) keeps logs 30 days: investigations "
-        "need at least 90. Set retention_in_days=90."]}
-    assert list(by_resource(outcome, "hv-cloudwatch-require-log-retention")) == ["forever-logs"]
-
-
-def test_dev_logs_may_be_kept_shorter(check: Check) -> None:
-    outcome = check(LOG_GROUPS, environment="dev")
-    assert by_resource(outcome, PROD_RETENTION) == {}
-    assert {entry.reason for entry in outcome.not_applicable if entry.policy == PROD_RETENTION} == {
-        "environment=dev: 90-day log retention is required in prod only"}
-
-
-def test_a_stack_config_raises_an_advisory_rule_to_mandatory(check: Check) -> None:
-    outcome = check('aws.ecr.Repository("soft-repo", tags=TAGS, opts=opts)',
-                    policy_config=json.dumps({IMMUTABLE_TAGS: "mandatory"}))
-    assert outcome.levels(IMMUTABLE_TAGS) == ["mandatory"]
-    assert outcome.levels(SCAN_ON_PUSH) == ["advisory"]
