@@ -106,7 +106,9 @@ def process_memory(pid: int) -> tuple[int, bool]:
         pss = None
     if pss is not None:
         return pss, True
-    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE"), False
+    rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    # A zombie (exited, not yet reaped) has no smaps_rollup and no memory: 0 is exact.
+    return rss, rss == 0
 
 
 def tree_memory(root: int) -> tuple[int, bool]:

@@ -46,3 +46,20 @@ def test_an_unreadable_smaps_rollup_falls_back_to_rss(monkeypatch: pytest.Monkey
 def test_this_process_tree_is_measured_as_pss() -> None:
     size, all_pss = tree_memory(os.getpid())
     assert all_pss and size > 0
+
+
+def test_a_process_without_memory_left_does_not_turn_the_measure_into_rss(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    real_read_text = Path.read_text
+
+    def read_text(self: Path, *args: object, **kwargs: object) -> str:
+        if self.name == "smaps_rollup":
+            raise ProcessLookupError(self)  # what a zombie (exited, not yet reaped) gives
+        if self.name == "statm":
+            return "0 0 0 0 0 0 0\n"
+        return real_read_text(self)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert process_memory(os.getpid()) == (0, True)
