@@ -66,9 +66,8 @@ def time_service_cost(few: int = 3, many: int = 10) -> tuple[float, float]:
     return base, (grown - base) / (many - few)
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory of `root` and all its descendants now, in bytes (shared pages counted in
-    each process: an upper bound for forked processes)."""
+def process_tree(root: int) -> set[int]:
+    """`root` and all its descendants now."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -83,51 +82,87 @@ def tree_rss(root: int) -> int:
         children = [pid for pid, ppid in parents.items() if ppid == parent]
         tree.update(children)
         frontier += children
-    total = 0
-    for pid in tree:
+    return tree
+
+
+def pss_from_smaps_rollup(text: str) -> int | None:
+    """The `Pss:` line of a /proc/<pid>/smaps_rollup, in bytes (None when absent)."""
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            value, unit = line.split()[1:3]
+            if unit != "kB":
+                raise ValueError(f"smaps_rollup Pss in {unit!r}, expected kB: {line!r}")
+            return int(value) * 1024
+    return None
+
+
+def process_memory(pid: int) -> tuple[int, bool]:
+    """(bytes, measured as PSS) of one process: its proportional set size, which splits a page
+    shared by forked processes between them, or its resident size where smaps_rollup is unreadable
+    (which counts a shared page in each process: an upper bound)."""
+    try:
+        pss = pss_from_smaps_rollup(Path(f"/proc/{pid}/smaps_rollup").read_text())
+    except OSError:
+        pss = None
+    if pss is not None:
+        return pss, True
+    rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    # A zombie (exited, not yet reaped) has no smaps_rollup and no memory: 0 is exact.
+    return rss, rss == 0
+
+
+def tree_memory(root: int) -> tuple[int, bool]:
+    """(bytes, all measured as PSS) of `root` and all its descendants now."""
+    total, all_pss = 0, True
+    for pid in process_tree(root):
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
+            size, is_pss = process_memory(pid)
+        except OSError:  # exited meanwhile
             continue
-    return total
+        total, all_pss = total + size, all_pss and is_pss
+    return total, all_pss
 
 
 class PeakMemory:
-    """The largest `tree_rss` of a process seen while it runs, sampled every 50 ms."""
+    """The largest `tree_memory` of a process seen while it runs, sampled every 50 ms."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak = pid, 0
+        self.pid, self.peak, self.all_pss = pid, 0, True
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while not self._done.wait(0.05):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            size, all_pss = tree_memory(self.pid)
+            self.peak, self.all_pss = max(self.peak, size), self.all_pss and all_pss
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, bool]:
         self._done.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.all_pss
 
 
-def measure(commands: Sequence[tuple[Sequence[str], Path]]) -> list[tuple[float, float]]:
+def measure(commands: Sequence[tuple[Sequence[str], Path]]) -> tuple[list[tuple[float, float]], str]:
     """Median wall seconds and median peak memory (MiB, the whole process tree) of each
     (command, cwd), run in turn (so that a busy machine weighs on each alike), RUNS runs after
-    one warm-up round."""
+    one warm-up round; and how memory was measured ("PSS", or "RSS" where PSS was unreadable)."""
     walls: list[list[float]] = [[] for _ in commands]
     peaks: list[list[float]] = [[] for _ in commands]
+    all_pss = True
     for run in range(RUNS + 1):
         for index, (command, cwd) in enumerate(commands):
             started = time.perf_counter()
             process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             sampler = PeakMemory(process.pid)
             process.wait()
-            wall, peak = time.perf_counter() - started, sampler.stop()
+            wall, (peak, peak_is_pss) = time.perf_counter() - started, sampler.stop()
+            all_pss = all_pss and peak_is_pss
             if run:  # the first round is the warm-up
                 walls[index].append(wall)
                 peaks[index].append(peak / 2**20)
-    return [(statistics.median(w), statistics.median(p)) for w, p in zip(walls, peaks, strict=True)]
+    medians = [(statistics.median(w), statistics.median(p)) for w, p in zip(walls, peaks, strict=True)]
+    return medians, "PSS" if all_pss else "RSS (PSS unreadable for some process: shared pages counted twice)"
 
 
 def installed_anchor() -> Path | None:
@@ -151,13 +186,16 @@ def compare_with_anchor() -> None:
     anchor = installed_anchor()
     print(f"both stacks, gate included, median of {RUNS} after a warm-up (peak = whole process tree):")
     if anchor is None:
-        ((wall, peak),) = measure([(both, REPO_ROOT)])
+        ((wall, peak),), memory = measure([(both, REPO_ROOT)])
+        print(f"  peak memory measured as {memory}")
         print(f"  preflight --stack dev --stack prod  wall {wall:.2f} s  peak {peak:.0f} MiB")
         return
     try:
-        (node_wall, node_peak), (wall, peak) = measure([(["node", "app.js"], anchor), (both, REPO_ROOT)])
+        ((node_wall, node_peak), (wall, peak)), memory = measure([(["node", "app.js"], anchor),
+                                                                  (both, REPO_ROOT)])
     finally:
         shutil.rmtree(anchor.parent, ignore_errors=True)
+    print(f"  peak memory measured as {memory}")
     print(f"  node app.js (anchor)                wall {node_wall:.2f} s  peak {node_peak:.0f} MiB")
     print(f"  preflight --stack dev --stack prod  wall {wall:.2f} s  peak {peak:.0f} MiB")
     print(f"  ratio (preflight / anchor)          wall {wall / node_wall:.2f} (target <= 1.0)  "

@@ -7,6 +7,11 @@ what it imports, and the submodules it names as attributes of them (`aws.ec2.Vpc
 modules are never imported here: they run under the Pulumi runtime, in each stack's process.
 A module the source names but that cannot be found or imported is skipped: the run itself
 reports it, in the stack it belongs to.
+
+A resource class the source names (`aws.ec2.Vpc`) also has its property types evaluated here:
+the SDK caches that evaluation per class (`typing.get_type_hints` over its getters, the costliest
+part of registering its first resource), so each forked stack inherits the result instead of
+computing it again. It is the SDK's own cached function, called early: what it returns is the same.
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ import ast
 import contextlib
 import importlib
 import importlib.util
+import sys
 from pathlib import Path
+
+import pulumi
+from pulumi import _types as pulumi_types
 
 from .engine import _is_program_file
 from .project import ProgramSpec
@@ -24,7 +33,8 @@ from .project import ProgramSpec
 def warm_up(spec: ProgramSpec) -> list[str]:
     """Import the installed modules `spec`'s program names; returns those imported."""
     imported = []
-    for name in sorted(installed_names(spec)):
+    names = sorted(installed_names(spec))
+    for name in names:
         with contextlib.suppress(Exception):  # the run reports what fails to import
             if importlib.util.find_spec(name) is None:
                 continue  # an attribute that is no module (`aws.get_region`)
@@ -32,7 +42,20 @@ def warm_up(spec: ProgramSpec) -> list[str]:
             # Pulumi's lazy_import executes a module at its first ordinary attribute look-up.
             getattr(module, "__all__", None)
             imported.append(name)
+    for name in names:
+        _evaluate_resource_types(name)
     return imported
+
+
+def _evaluate_resource_types(name: str) -> None:
+    """Fill the SDK's per-class cache of property types when `name` is a resource class of an
+    imported module."""
+    module_name, _, attribute = name.rpartition(".")
+    module = sys.modules.get(module_name)
+    with contextlib.suppress(Exception):  # the run itself evaluates (and reports) the same
+        candidate = getattr(module, attribute, None)
+        if isinstance(candidate, type) and issubclass(candidate, pulumi.CustomResource):
+            pulumi_types.resource_types(candidate)
 
 
 def installed_names(spec: ProgramSpec) -> set[str]:
@@ -74,9 +97,23 @@ def _names_in(path: Path, package: str) -> set[str]:
                     names.add(f"{base}.{alias.name}")
                     bound[alias.asname or alias.name] = f"{base}.{alias.name}"
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound:
-            names.add(f"{bound[node.value.id]}.{node.attr}")
+        if isinstance(node, ast.Attribute):
+            dotted = _dotted(node, bound)
+            if dotted is not None:
+                names.add(dotted)
     return {name for name in names if name}
+
+
+def _dotted(node: ast.Attribute, bound: dict[str, str]) -> str | None:
+    """`aws.ec2.Vpc` as `pulumi_aws.ec2.Vpc` when `aws` is bound to an imported module."""
+    attributes: list[str] = []
+    current: ast.expr = node
+    while isinstance(current, ast.Attribute):
+        attributes.append(current.attr)
+        current = current.value
+    if not isinstance(current, ast.Name) or current.id not in bound:
+        return None
+    return ".".join([bound[current.id], *reversed(attributes)])
 
 
 def _absolute(module: str | None, level: int, package: str) -> str:

@@ -16,6 +16,7 @@ def test_the_names_come_from_the_program_and_its_own_modules() -> None:
     names = installed_names(load_program(REPO_ROOT, "dev"))
     # `aws.ec2.Vpc(...)` in components/network.py, reached from __main__.py through foundation.
     assert {"pulumi", "pulumi_aws", "pulumi_aws.ec2", "pulumi_aws.iam", "pulumi_random"} <= names
+    assert {"pulumi_aws.ec2.Vpc", "pulumi_aws.iam.Role"} <= names  # the resource classes named
     assert not any(name.partition(".")[0] in ("components", "preflight", "tests") for name in names)
 
 
@@ -38,7 +39,12 @@ import json, sys
 from preflight.project import load_program
 from preflight.warmup import warm_up
 imported = warm_up(load_program(".", "dev"))
-print(json.dumps({"imported": imported, "loaded": sorted(sys.modules)}))
+import pulumi_aws
+from pulumi import _types
+misses = _types._raw_return_hints.cache_info().misses
+_types.resource_types(pulumi_aws.ec2.Vpc)  # what the first Vpc's registration asks for
+evaluated = _types._raw_return_hints.cache_info().misses == misses
+print(json.dumps({"imported": imported, "loaded": sorted(sys.modules), "vpc_types_evaluated": evaluated}))
 """
 
 
@@ -50,3 +56,5 @@ def test_warm_up_loads_the_lazy_provider_modules_and_no_program_module() -> None
     # pulumi_aws.ec2 is a lazy module until first used: its resource modules load only then.
     assert "pulumi_aws.ec2.vpc" in found["loaded"] and "pulumi_aws.iam.role" in found["loaded"]
     assert not [name for name in found["loaded"] if name.partition(".")[0] == "components"]
+    # The SDK's per-class type evaluation is done already, to be inherited by the forked stacks.
+    assert found["vpc_types_evaluated"]
