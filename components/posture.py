@@ -9,12 +9,11 @@ does); the defaults, the parsing and the README table are generated from it:
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any
+
+from readme_blocks import block_command
 
 from .bedrock_config import BEDROCK_SETTINGS
 from .config_reader import Section
@@ -105,27 +104,9 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def replace_block(text: str, block: str) -> str:
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"no {START} … {END} block to replace")
-    return f"{text[:start + len(START)]}\n{block}\n{text[end:]}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m components.posture", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="FILE", type=Path,
-                        help=f"replace the block between {START} and {END} in FILE")
-    options = parser.parse_args(argv)
-    if options.write is None:
-        print(render())
-        return 0
-    try:
-        options.write.write_text(replace_block(options.write.read_text(), render()))
-    except (OSError, ValueError) as error:
-        print(f"{options.write}: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return block_command(argv, prog="python -m components.posture", description=__doc__.splitlines()[0],
+                         markers=(START, END), render=render, written="posture block updated")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ Levels come from each rule and from the stack configs (`policies/config.<stack>.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from policies.hv_rules import all_policies
 from policies.hv_rules.conventions import ADVISORY, CONTRACT, KINDS, SECURITY
 from policies.hv_rules.support import ANCHOR_PREFIX
 from preflight.pack_config import PolicyConfigs, apply_config_file
+from readme_blocks import block_command
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 POLICIES_DIR = Path(__file__).resolve().parent
@@ -129,29 +129,9 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def replace_block(text: str, block: str) -> str:
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"no {START} … {END} block to replace")
-    return f"{text[:start + len(START)]}\n{block}\n{text[end:]}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policies.catalog", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="FILE", type=Path,
-                        help=f"replace the block between {START} and {END} in FILE")
-    options = parser.parse_args(argv)
-    block = render()
-    if options.write is None:
-        print(block)
-        return 0
-    try:
-        options.write.write_text(replace_block(options.write.read_text(), block))
-    except (OSError, ValueError) as error:
-        print(f"{options.write}: {error}", file=sys.stderr)
-        return 2
-    print(f"{options.write}: rules block updated ({len(rules())} rules)")
-    return 0
+    return block_command(argv, prog="python -m policies.catalog", description=__doc__.splitlines()[0],
+                         markers=(START, END), render=render, written=f"rules block updated ({len(rules())} rules)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from components.config import load_stack_config
 from components.config_reader import ConfigError
 from components.environment import ENVIRONMENTS, EnvironmentSetting
 from components.posture import ENVIRONMENT_SETTINGS, Posture
+from readme_blocks import replace_block
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BASE: dict[str, Any] = {
@@ -32,7 +33,7 @@ def load(environment: str, **sections: Any) -> Any:
 
 def test_readme_table_is_generated_from_the_descriptions() -> None:
     readme = README.read_text()
-    assert posture.replace_block(readme, posture.render()) == readme, \
+    assert replace_block(readme, posture.START, posture.END, posture.render()) == readme, \
         "README.md is stale: run `.venv/bin/python -m components.posture --write README.md`"
 
 

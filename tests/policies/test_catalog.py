@@ -23,6 +23,7 @@ from components import naming
 from policies import catalog
 from policies.hv_rules import all_policies, conventions, rule_module_names, support
 from policies.hv_rules.exceptions import EXCEPTIONS_SCHEMA
+from readme_blocks import replace_block
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = REPO_ROOT / "policies" / "hv_rules"
@@ -48,7 +49,7 @@ def kind_of(policy: Policy) -> str:
 
 def test_readme_rules_block_is_current() -> None:
     readme = (REPO_ROOT / "README.md").read_text()
-    assert catalog.replace_block(readme, catalog.render()) == readme, \
+    assert replace_block(readme, catalog.START, catalog.END, catalog.render()) == readme, \
         "README.md is stale: run `.venv/bin/python -m policies.catalog --write README.md`"
 
 
