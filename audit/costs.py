@@ -192,8 +192,10 @@ def load_estimates(paths: Sequence[Path]) -> dict[tuple[str, str], float]:
         except ValueError as exc:
             raise BadEstimate(f"--estimate {path}: not JSON ({exc})") from None
         stack = report.get("stack") if isinstance(report, dict) else None
-        by_pillar = (report.get("cost") or {}).get("byPillar") if isinstance(report, dict) else None
-        if not isinstance(stack, str) or not isinstance(by_pillar, dict):
+        cost = report.get("cost") if isinstance(report, dict) else None
+        by_pillar = cost.get("byPillar") if isinstance(cost, dict) else None
+        if (not isinstance(stack, str) or not isinstance(by_pillar, dict)
+                or not all(isinstance(amount, int | float) for amount in by_pillar.values())):
             raise BadEstimate(f"--estimate {path}: not a preflight report with a cost section "
                               "(expected the --json of `python -m preflight --stack <stack> --cost`)")
         if stack in seen:

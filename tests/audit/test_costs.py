@@ -230,6 +230,8 @@ def test_the_offline_estimate_stands_beside_each_pillars_spend(aws: Aws, clients
     (None, "cannot read"),
     ("{not json", "not JSON"),
     ('{"stack": "prod", "passed": true}', "not a preflight report with a cost section"),
+    ('{"stack": "prod", "cost": ["aws"]}', "not a preflight report with a cost section"),
+    ('{"stack": "prod", "cost": {"byPillar": {"aws": "lots"}}}', "not a preflight report with a cost section"),
 ])
 def test_a_bad_estimate_file_stops_the_audit_before_scanning(clients: ClientFactory, tmp_path: Path,
                                                             content: str | None, error: str) -> None:
