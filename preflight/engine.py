@@ -36,7 +36,7 @@ from pulumi.runtime.sync_await import _sync_await
 # Provider inputs and structured config are JSON strings; read them as the pack does.
 from policies.hv_rules.conventions import decoded
 
-from . import stack_references
+from . import sdk_imports, stack_references
 from .deadline import (
     Deadline,
     PendingWork,
@@ -429,6 +429,7 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
     happens (the gate analyzes while the program runs); `remediate` transforms each one's inputs
     first, as the CLI's remediations do; `references` answers stack references (name -> that
     stack's outputs)."""
+    sdk_imports.install()
     monitor = RecordingMonitor(spec, on_register, remediate, references)
     log = logging.getLogger(f"preflight.program.{id(monitor)}")
     log.propagate = False

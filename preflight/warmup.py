@@ -26,12 +26,14 @@ from pathlib import Path
 import pulumi
 from pulumi import _types as pulumi_types
 
+from . import sdk_imports
 from .engine import _is_program_file
 from .project import ProgramSpec
 
 
 def warm_up(spec: ProgramSpec) -> list[str]:
     """Import the installed modules `spec`'s program names; returns those imported."""
+    sdk_imports.install()
     imported = []
     names = sorted(installed_names(spec))
     for name in names:

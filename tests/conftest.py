@@ -21,6 +21,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from preflight import sdk_imports  # noqa: E402
+
+sdk_imports.install()  # before any test module imports pulumi_aws: preflight's imports, not the eager ones
+
 from preflight.engine import run_program  # noqa: E402
 from preflight.model import Inventory  # noqa: E402
 from preflight.pack_process import PolicyPackProcess, running_packs  # noqa: E402
