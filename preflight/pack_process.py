@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import select
-import signal
 import subprocess
 import sys
 import tempfile
@@ -81,13 +80,11 @@ class PolicyPackProcess:
         if self.channel is not None:
             self.channel.close()
         if self.process.poll() is None:
-            # The pack's server loop stops cleanly on KeyboardInterrupt.
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            # Every answer is in and the pack keeps nothing worth a clean shutdown (its output is
+            # read, its stderr is a file of ours): killing it saves its gRPC server's stop and its
+            # interpreter's teardown, a third of a second.
+            self.process.kill()
+            self.process.wait()
         self.stderr.close()
 
 
