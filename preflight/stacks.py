@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -66,6 +67,9 @@ def run_side_by_side(runs: Sequence[argparse.Namespace], run_stack: RunStack) ->
     """Run each stack's `run_stack(args)` in a process of its own, all at once; print their
     console output in the given order and one overall verdict; return the worst exit code."""
     processes: list[StackProcess] = []
+    # What the warm-up built stays out of the collector's reach, so that a collection in a child
+    # does not write to (and so copy) every page it shares with the parent.
+    gc.freeze()
     try:
         for args in runs:
             processes.append(_fork(args, run_stack))
