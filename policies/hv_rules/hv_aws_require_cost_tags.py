@@ -7,14 +7,11 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 from .conventions import CONTRACT
 from .resources import provider_default_tags
 from .support import PILLARS, REQUIRED_TAGS, resource_rule, short_name
-from .taggable import taggable_types
-
-# Scanned when the pack starts, so the first Analyze call does not pay for it.
-TAGGABLE = taggable_types()
+from .taggable import is_taggable
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type not in TAGGABLE:
+    if not is_taggable(args.resource_type):
         return
     provider_props = args.provider.props if args.provider is not None else None
     tags = {**provider_default_tags(provider_props), **(args.props.get("tags") or {})}
