@@ -3,24 +3,34 @@
 Each pack is started like `pulumi-analyzer-policy-python` starts it (its directory as cwd,
 `python -u -m pulumi.policy <engine> .` with its logging sent to stderr, PULUMI_CONFIG/PROJECT/
 STACK/DRY_RUN set, the port read from stdout, then stdout read to its end).
+
+Preflight's own command may fork the pack instead (`allow_forking`): the child sets up exactly
+that (cwd, argv, environment, stdin/stdout/stderr, an unbuffered stdout) and runs the same boot
+code, but finds gRPC, pulumi and pulumi_policy already imported and shares their pages with the
+stack's process. Each pack then costs a fraction of an interpreter's memory and no start-up time.
+Only a process that has no other thread and has made no gRPC object may fork (gRPC's core does not
+survive a fork), which the command knows and a library caller does not: the default is to spawn.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import io
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import grpc
 from pulumi.runtime.proto import analyzer_pb2_grpc
@@ -28,9 +38,22 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 from .model import PreflightError
 from .pack_config import PolicyMeta
 from .project import ProgramSpec, read_yaml
+from .sdk_imports import ServicePackageFinder
 
 PORT_TIMEOUT_SECONDS = 60.0
 CALL_TIMEOUT_SECONDS = 60.0
+
+
+class PackChild(Protocol):
+    """What is used of a pack's process, spawned (`subprocess.Popen`) or forked (`ForkedPack`)."""
+
+    @property
+    def stdout(self) -> IO[bytes] | None: ...
+    @property
+    def returncode(self) -> int | Any: ...
+    def poll(self) -> int | None: ...
+    def kill(self) -> None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
 
 
 @dataclass
@@ -38,7 +61,7 @@ class PolicyPackProcess:
     """One running pack and the client talking to it."""
 
     directory: Path
-    process: subprocess.Popen[bytes]
+    process: PackChild
     stderr: IO[bytes]
     channel: grpc.Channel | None = None
     name: str = ""
@@ -122,13 +145,112 @@ def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:
            "PULUMI_DRY_RUN": "true" if spec.dry_run else "false",
            "PULUMI_ORGANIZATION": "organization"}
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by PolicyPackProcess.stop
-    process = subprocess.Popen(
-        [pack_python(pack_dir), "-u", "-c", _BOOT, "127.0.0.1:0", "."],
-        cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
+    python = pack_python(pack_dir)
+    process: PackChild
+    if _forking_allowed and python == sys.executable and threading.active_count() == 1:
+        process = _fork_pack(pack_dir, env, stderr)
+    else:
+        process = subprocess.Popen(
+            [python, "-u", "-c", _BOOT, *_PACK_ARGS],
+            cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
     return PolicyPackProcess(directory=pack_dir, process=process, stderr=stderr)
 
 
-def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], pack_dir: Path,
+# The engine address the pack is given (port 0: it picks one and prints it) and its directory.
+_PACK_ARGS = ("127.0.0.1:0", ".")
+_forking_allowed = False
+
+
+def allow_forking() -> None:
+    """Packs whose interpreter is this one are forked from now on: the caller promises that this
+    process has made no gRPC channel or server (its packs are then started before its first)."""
+    global _forking_allowed  # noqa: PLW0603 - one switch, set once by preflight's command
+    _forking_allowed = True
+
+
+class ForkedPack:
+    """A pack forked from this process: the part of Popen's interface the pack is handled with."""
+
+    def __init__(self, pid: int, stdout: IO[bytes]) -> None:
+        self.pid = pid
+        self.stdout: IO[bytes] | None = stdout
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def _fork_pack(pack_dir: Path, env: dict[str, str], stderr: IO[bytes]) -> ForkedPack:
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()  # or the child would write this process's buffered text again
+    pid = os.fork()
+    if pid == 0:  # the pack: never returns into the caller's code
+        code = 1
+        try:
+            os.close(read_end)
+            _become_pack(pack_dir, env, write_end, stderr)
+            exec(_BOOT, {"__name__": "__main__"})  # the boot code a spawned pack runs
+            code = 0
+        except SystemExit as exit_:
+            code = _exit_code(exit_)
+        except BaseException:  # noqa: BLE001 - as the interpreter would: the traceback, exit code 1
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(BaseException):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+    os.close(write_end)
+    return ForkedPack(pid, os.fdopen(read_end, "rb"))
+
+
+def _become_pack(pack_dir: Path, env: dict[str, str], stdout: int, stderr: IO[bytes]) -> None:
+    """What `python -u -c BOOT 127.0.0.1:0 .` in the pack's directory would start with."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(stdout, 1)
+    os.dup2(stderr.fileno(), 2)
+    for descriptor in (devnull, stdout):
+        os.close(descriptor)
+    os.chdir(pack_dir)
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = ["-c", *_PACK_ARGS]
+    sys.path[0] = ""  # `-c`: the working directory, that is the pack's
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, ServicePackageFinder)]
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", write_through=True,
+                                  errors="backslashreplace")
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _exit_code(exit_: SystemExit) -> int:
+    """The status `sys.exit(x)` gives a process: an int as is, None 0, anything else printed and 1."""
+    if exit_.code is None or isinstance(exit_.code, int):
+        return exit_.code or 0
+    print(exit_.code, file=sys.stderr)
+    return 1
+
+
+def _read_port(process: PackChild, stderr: IO[bytes], pack_dir: Path,
                output: collections.deque[str]) -> int:
     assert process.stdout is not None
     deadline = time.monotonic() + PORT_TIMEOUT_SECONDS
