@@ -12,8 +12,8 @@ from . import cost, diagram, outputs, report_console, report_json, review, stack
 from .deadline import DEFAULT_TIMEOUT
 from .model import EXIT_FAILED, PreflightError
 from .project import load_program
-from .runner import preflight
-from .warmup import warm_up
+from .runner import DEFAULT_POLICY_PACK, preflight
+from .warmup import warm_up, warm_up_pack
 
 STACK_PLACEHOLDER = "{stack}"
 # Flags naming one stack's file: with several stacks each must hold STACK_PLACEHOLDER.
@@ -140,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_stack(runs[0])
     with contextlib.suppress(PreflightError):  # a program that cannot be loaded: each stack says so
         warm_up(load_program(args.cwd, args.stacks[0]))
+    for pack in args.policy_pack or [DEFAULT_POLICY_PACK]:
+        warm_up_pack(Path(pack))
     return stacks.run_side_by_side(runs, run_stack)
 
 

@@ -1,5 +1,5 @@
 """Importing a program's installed modules ahead of its runs, so that processes forked after
-the warm-up (one per stack) find them loaded and pay for them once.
+the warm-up (one per stack, and their packs) find them loaded and pay for them once.
 
 The modules are read off the program's source, from its entry point through its own modules:
 what it imports, and the submodules it names as attributes of them (`aws.ec2.Vpc` names
@@ -21,6 +21,7 @@ import contextlib
 import importlib
 import importlib.util
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pulumi
@@ -31,11 +32,12 @@ from .engine import _is_program_file
 from .project import ProgramSpec
 
 
-def warm_up(spec: ProgramSpec) -> list[str]:
-    """Import the installed modules `spec`'s program names; returns those imported."""
+def warm_up(spec: ProgramSpec, sources: Sequence[Path] = ()) -> list[str]:
+    """Import the installed modules `spec`'s program names (read from its entry point on, or from
+    `sources`); returns those imported."""
     sdk_imports.install()
     imported = []
-    names = sorted(installed_names(spec))
+    names = sorted(installed_names(spec, sources))
     for name in names:
         with contextlib.suppress(Exception):  # the run reports what fails to import
             if importlib.util.find_spec(name) is None:
@@ -49,6 +51,17 @@ def warm_up(spec: ProgramSpec) -> list[str]:
     return imported
 
 
+def warm_up_pack(directory: Path) -> list[str]:
+    """Import the installed modules a policy pack's source names (`parliament`, say), for packs
+    forked after the warm-up (see pack_process): they share what is imported here. The pack's own
+    modules are left to it."""
+    pack = ProgramSpec(directory=directory.resolve(), project="", stack="",
+                       main=directory.resolve() / "__main__.py", config={})
+    # Every module of the pack: its rules are often imported by name at run time (pkgutil).
+    sources = [path for path in sorted(pack.directory.rglob("*.py")) if _is_program_file(pack, str(path))]
+    return warm_up(pack, sources)
+
+
 def _evaluate_resource_types(name: str) -> None:
     """Fill the SDK's per-class cache of property types when `name` is a resource class of an
     imported module."""
@@ -60,10 +73,10 @@ def _evaluate_resource_types(name: str) -> None:
             pulumi_types.resource_types(candidate)
 
 
-def installed_names(spec: ProgramSpec) -> set[str]:
+def installed_names(spec: ProgramSpec, sources: Sequence[Path] = ()) -> set[str]:
     """Dotted names the program's source imports or names as submodules, outside the program."""
     names: set[str] = set()
-    pending, parsed = [spec.main], set()
+    pending, parsed = list(sources) or [spec.main], set()
     while pending:
         path = pending.pop()
         if path in parsed:

@@ -58,3 +58,19 @@ def test_warm_up_loads_the_lazy_provider_modules_and_no_program_module() -> None
     assert not [name for name in found["loaded"] if name.partition(".")[0] == "components"]
     # The SDK's per-class type evaluation is done already, to be inherited by the forked stacks.
     assert found["vpc_types_evaluated"]
+
+
+def test_a_packs_warm_up_reads_every_module_of_the_pack_but_imports_none_of_them(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "rules").mkdir(parents=True)
+    (pack / "__main__.py").write_text("from rules import everything\n")
+    # Imported by name at run time (pkgutil): seen only because every module is read.
+    (pack / "rules" / "__init__.py").write_text("import importlib\neverything = []\n")
+    (pack / "rules" / "lint.py").write_text("import colorsys\n")
+    script = ("import json, sys; from pathlib import Path; from preflight.warmup import warm_up_pack; "
+              f"names = warm_up_pack(Path({str(pack)!r})); "
+              "print(json.dumps([names, 'rules' in sys.modules, 'colorsys' in sys.modules]))")
+    names, rules_imported, colorsys_imported = json.loads(subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, check=True, capture_output=True, text=True).stdout)
+    assert "colorsys" in names and colorsys_imported
+    assert not rules_imported and not any(name.startswith("rules") for name in names)
