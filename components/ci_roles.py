@@ -23,6 +23,7 @@ import pulumi_aws as aws
 
 from .bedrock import INVOKE_ACTIONS as BEDROCK_INVOKE_ACTIONS
 from .ci_roles_config import GITHUB_OIDC_URL, SECRETS_KEY_ALIAS, CiConfig
+from .compute import ecs_service_arn
 from .context import StackContext
 from .environment import ENVIRONMENTS
 from .grants import policy_document
@@ -64,9 +65,16 @@ LOOKUP_ACTIONS: Mapping[str, tuple[str, ...]] = {
     "aws:elb/getServiceAccount:getServiceAccount": (),
     # Scoped to the named secrets by the roles' own statements, not by this table.
     "aws:secretsmanager/getSecretVersion:getSecretVersion": ("secretsmanager:GetSecretValue",),
+    # A pipeline-deployed service's running image (compute.running_image): does it exist, its
+    # task definition (DescribeServices, scoped to the stack's cluster by the roles), its app image.
+    "aws:resourcegroupstaggingapi/getResources:getResources": ("tag:GetResources",),
+    "aws:ecs/getService:getService": ("ecs:DescribeServices",),
+    "aws:ecs/getContainerDefinition:getContainerDefinition": ("ecs:DescribeTaskDefinition",),
 }
+# Lookups that take a resource: the roles allow them on this stack's resources only.
+SCOPED_LOOKUPS = ("ecs:DescribeServices", "secretsmanager:GetSecretValue")
 UNSCOPED_LOOKUPS = sorted({action for actions in LOOKUP_ACTIONS.values() for action in actions
-                           if not action.startswith("secretsmanager:")})
+                           if action not in SCOPED_LOOKUPS})
 
 # The most a role the stack creates may ever do. Resource-scoped actions: anything on this
 # account's ARNs (the role's own policy narrows it); actions without a resource type: exactly these,
@@ -314,6 +322,8 @@ class GithubCiRoles(pulumi.ComponentResource):
             *self._state_statements(("s3:GetObject",), ("kms:Decrypt",)),
             {"Sid": "ProgramLookups", "Effect": "Allow",
              "Action": sorted({"route53:ListHostedZonesByName", *UNSCOPED_LOOKUPS}), "Resource": "*"},
+            {"Sid": "OwnServiceLookups", "Effect": "Allow", "Action": "ecs:DescribeServices",
+             "Resource": ecs_service_arn(context, "*")},
             *isolation_statements(context, args.environment, self._config),
         ]
         if args.preview_secret_names:

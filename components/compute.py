@@ -27,6 +27,42 @@ TAGGED_IMAGES_KEPT = 30
 HTTPS_PORT = 443
 
 
+def ecs_cluster_name(context: StackContext) -> str:
+    """The stack's one cluster is named after the stack."""
+    return context.name_prefix
+
+
+def ecs_service_arn(context: StackContext, service_name: str) -> str:
+    """A service of the stack's cluster (`*`: all of them), as IAM and the tagging API name it."""
+    return f"arn:aws:ecs:{context.region}:{context.account_id}:service/{ecs_cluster_name(context)}/{service_name}"
+
+
+def running_image(context: StackContext, service_name: str, configured_image: pulumi.Input[str],
+                  parent: pulumi.Resource) -> pulumi.Output[str]:
+    """The image a pipeline-deployed service's app container (named after the service) runs now, or
+    `configured_image` while the service does not exist (its first deploy).
+
+    The pipeline owns the image, Pulumi the rest of the task definition: Pulumi's revision (a new
+    env, secret, cpu or memory) keeps the running image, so a pipeline deploy is never rolled back.
+    Whether the service exists is asked of the tagging API (it lists our tagged services, and
+    answers an empty list for one that does not exist), because `ecs.get_service` fails the run on
+    a service that does not exist. Any error fails the run: a silent fallback to
+    `configured_image` would roll the service back."""
+    invoke = pulumi.InvokeOptions(parent=parent)
+    found = aws.resourcegroupstaggingapi.get_resources_output(
+        resource_arn_lists=[ecs_service_arn(context, service_name)], opts=invoke)
+
+    def image(mappings: Sequence[Any]) -> pulumi.Output[str]:
+        if not mappings:
+            return pulumi.Output.from_input(configured_image)
+        service = aws.ecs.get_service_output(
+            cluster_arn=f"arn:aws:ecs:{context.region}:{context.account_id}:cluster/{ecs_cluster_name(context)}",
+            service_name=service_name, opts=invoke)
+        return aws.ecs.get_container_definition_output(
+            task_definition=service.task_definition, container_name=service_name, opts=invoke).image
+
+    return found.resource_tag_mapping_lists.apply(image)
+
 @dataclass(frozen=True, kw_only=True)
 class ServiceClusterArgs:
     context: StackContext
@@ -43,7 +79,7 @@ class ServiceCluster(pulumi.ComponentResource):
         super().__init__("hv:compute:ServiceCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster", name=args.context.name_prefix,
+            f"{name}-cluster", name=ecs_cluster_name(args.context),
             settings=[aws.ecs.ClusterSettingArgs(
                 name="containerInsights", value="enabled" if args.container_insights else "disabled")],
             tags=dict(args.tags), opts=child)
@@ -80,7 +116,7 @@ class FargateServiceArgs:
     secrets_key_arn: pulumi.Input[str]
     tags: Mapping[str, str]
     grants: Sequence[Grant] = ()
-    # Once its pipeline deploys, the pipeline owns the task definition (and so the image tag).
+    # Its pipeline owns the app container's image: each run reads the running one (`running_image`).
     deployed_by_pipeline: bool = False
     otel_collector_image: str = DEFAULT_OTEL_COLLECTOR_IMAGE
 
@@ -353,9 +389,12 @@ class FargateService(pulumi.ComponentResource):
         }
         for grant in args.grants:
             environment.update(grant.environment)
+        image = pulumi.Output.concat(self.repository.repository_url, ":", service.image_tag)
+        if args.deployed_by_pipeline:
+            image = running_image(args.context, service.name, image, parent=self)
         app = {
             "name": service.name,
-            "image": pulumi.Output.concat(self.repository.repository_url, ":", service.image_tag),
+            "image": image,
             "essential": True,
             "portMappings": [{"containerPort": service.port, "protocol": "tcp", "name": "http"}],
             "environment": [{"name": key, "value": value} for key, value in sorted(environment.items())],
@@ -403,8 +442,6 @@ class FargateService(pulumi.ComponentResource):
         if service.spot:
             strategies.append(aws.ecs.ServiceCapacityProviderStrategyArgs(
                 capacity_provider="FARGATE_SPOT", weight=1))
-        # Autoscaling owns the desired count; the pipeline owns the task definition once it deploys.
-        ignore = ["desiredCount"] + (["taskDefinition"] if args.deployed_by_pipeline else [])
         return aws.ecs.Service(
             f"{self._name}-service", name=service.name, cluster=args.cluster_arn,
             task_definition=self.task_definition.arn, desired_count=service.desired_count,
@@ -422,7 +459,8 @@ class FargateService(pulumi.ComponentResource):
             propagate_tags="SERVICE", wait_for_steady_state=False, tags=self._tags(),
             # A changed capacity-provider strategy (Spot on or off) is applied only by a new deployment.
             force_new_deployment=True,
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignore,
+            # Autoscaling owns the desired count.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"],
                                         depends_on=list(self.listener_rules)))
 
     def _create_autoscaling(self) -> None:

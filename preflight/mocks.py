@@ -463,6 +463,36 @@ def _secret_version(args: Mapping[str, Any], region: str, account: str) -> dict[
             "versionStages": ["AWSCURRENT"], "createdDate": "2026-01-01T00:00:00Z"}
 
 
+def _tagged_resources(args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
+    """Offline is a fresh account: none of the resources asked about exists yet."""
+    return {"id": "aws", "resourceArnLists": list(args.get("resourceArnLists") or []),
+            "resourceTagMappingLists": []}
+
+
+def _ecs_service(args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
+    """An existing service (for tests that answer the tagging API with it): it runs revision 2 of a
+    family named after it, as after its first pipeline deploy."""
+    name = str(args.get("serviceName") or "")
+    cluster_arn = str(args.get("clusterArn") or "")
+    cluster = cluster_arn.rsplit("/", 1)[-1]
+    arn = f"arn:aws:ecs:{region}:{account}:service/{cluster}/{name}"
+    return {"id": arn, "arn": arn, "clusterArn": cluster_arn, "serviceName": name, "desiredCount": 1,
+            "launchType": "", "schedulingStrategy": "REPLICA", "tags": {},
+            "taskDefinition": f"arn:aws:ecs:{region}:{account}:task-definition/{name}:2"}
+
+
+def _container_definition(args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
+    """The named container of a task definition, running an image of its own repository tagged with
+    a commit SHA (what a pipeline deploys), the same for the same task definition."""
+    task_definition = str(args.get("taskDefinition") or "")
+    container = str(args.get("containerName") or "")
+    sha = hashlib.sha1(task_definition.encode()).hexdigest()  # a fake git SHA
+    return {"id": f"{task_definition}/{container}", "taskDefinition": task_definition, "containerName": container,
+            "image": f"{account}.dkr.ecr.{region}.amazonaws.com/{container}:{sha}", "imageDigest": sha,
+            "cpu": 0, "memory": 0, "memoryReservation": 0, "disableNetworking": False, "dockerLabels": {},
+            "environment": {}}
+
+
 _INVOKES: dict[str, Callable[[Mapping[str, Any], str, str], dict[str, Any]]] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": _zones,
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
@@ -472,4 +502,7 @@ _INVOKES: dict[str, Callable[[Mapping[str, Any], str, str], dict[str, Any]]] = {
     "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
     "aws:elb/getServiceAccount:getServiceAccount": _elb_service_account,
     "aws:secretsmanager/getSecretVersion:getSecretVersion": _secret_version,
+    "aws:resourcegroupstaggingapi/getResources:getResources": _tagged_resources,
+    "aws:ecs/getService:getService": _ecs_service,
+    "aws:ecs/getContainerDefinition:getContainerDefinition": _container_definition,
 }

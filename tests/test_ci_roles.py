@@ -270,15 +270,30 @@ def test_every_invoke_preflight_answers_has_its_iam_actions_listed() -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_preview_and_deploy_roles_may_make_every_lookup(request: pytest.FixtureRequest, stack: str) -> None:
     inventory: Inventory = request.getfixturevalue(stack)
-    secrets = [f"arn:aws:secretsmanager:us-east-2:891377221201:secret:hv/{stack}/identity/google-client-secret-AbCdEf"]
+    scoped = {"secretsmanager:GetSecretValue": [
+                  f"arn:aws:secretsmanager:us-east-2:891377221201:secret:hv/{stack}/identity/google-client-secret-AbCdEf"],
+              "ecs:DescribeServices": [own_service_arn(stack)]}
     for name, role in ci_roles(inventory).items():
         for token, actions in LOOKUP_ACTIONS.items():
             for action in actions:
-                resources = secrets if action.startswith("secretsmanager:") else [
-                    "*", "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"]
-                for resource in resources:
+                for resource in scoped.get(action, ["*", "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"]):
                     assert allowed(role["policies"], action, resource), (
                         f"{name} may not {action} ({token}) on {resource}")
+
+
+def own_service_arn(stack: str) -> str:
+    return f"arn:aws:ecs:us-east-2:891377221201:service/hv-{stack}/hub-v2-api"
+
+
+@pytest.mark.parametrize(("own", "other"), [("dev", "prod"), ("prod", "dev")])
+def test_the_service_lookup_reaches_only_the_stacks_own_services(request: pytest.FixtureRequest, own: str,
+                                                                 other: str) -> None:
+    preview = roles(request.getfixturevalue(own))[f"hv-{own}-github-preview"]["policies"]
+    assert allowed(preview, "ecs:DescribeServices", own_service_arn(own))
+    assert not allowed(preview, "ecs:DescribeServices", "*")
+    for role in ci_roles(request.getfixturevalue(own)).values():
+        assert not allowed(role["policies"], "ecs:DescribeServices", own_service_arn(other),
+                           {"aws:ResourceTag/environment": other})
 
 
 # --- stack isolation ----------------------------------------------------------------------------

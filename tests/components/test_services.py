@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from preflight.model import Inventory
+from preflight import mocks
+from preflight.model import Inventory, PreflightError
 
 SERVICES = ("hub-v2-api", "hub-v2-web", "clawbot")
 PORTS = {"hub-v2-api": 3000, "hub-v2-web": 3000, "clawbot": 8000}
@@ -194,11 +197,111 @@ def test_stack_outputs_name_urls_repositories_alb_and_cluster(dev: Inventory) ->
     assert outputs["clusterName"] == "hv-dev"
 
 
-def test_services_with_a_pipeline_leave_the_task_definition_to_it(run_stack) -> None:  # type: ignore[no-untyped-def]
-    delivery = {"services": {"clawbot": {"repository": "happen-ventures/clawbot"}}}
-    inventory = run_stack("dev", delivery=delivery)
-    assert inventory.named("clawbot-service").options["ignoreChanges"] == ["desiredCount", "taskDefinition"]
+# --- who owns the task definition: Pulumi, but the pipeline's image ---------------------------------
+
+GET_RESOURCES = "aws:resourcegroupstaggingapi/getResources:getResources"
+GET_SERVICE = "aws:ecs/getService:getService"
+GET_CONTAINER = "aws:ecs/getContainerDefinition:getContainerDefinition"
+SERVICE_ARN = "arn:aws:ecs:us-east-2:891377221201:service/hv-dev/{}"
+
+
+@dataclass
+class Lookup:
+    token: str
+    args: dict[str, Any]
+    answer: dict[str, Any]
+
+
+Lookups = Callable[..., list[Lookup]]
+
+
+@pytest.fixture
+def lookups(monkeypatch: pytest.MonkeyPatch) -> Lookups:
+    """Records the running-image lookups the program makes; the tagging API finds the `existing`
+    services (preflight's answer finds none), the other lookups keep preflight's answers."""
+    def record(existing: Sequence[str] = ()) -> list[Lookup]:
+        made: list[Lookup] = []
+
+        def found(args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
+            arns = [arn for arn in args["resourceArnLists"] if arn.rsplit("/", 1)[-1] in existing]
+            return {**answers[GET_RESOURCES](args, region, account),
+                    "resourceTagMappingLists": [{"resourceArn": arn, "tags": {}} for arn in arns]}
+
+        answers = {token: mocks._INVOKES[token] for token in (GET_RESOURCES, GET_SERVICE, GET_CONTAINER)}
+        for token, answer in {**answers, GET_RESOURCES: found}.items():
+            def recording(args: Mapping[str, Any], region: str, account: str, token: str = token,
+                          answer: Any = answer) -> dict[str, Any]:
+                made.append(Lookup(token, dict(args), result := answer(args, region, account)))
+                return result
+            monkeypatch.setitem(mocks._INVOKES, token, recording)
+        return made
+    return record
+
+
+def app_image(inventory: Inventory, service: str) -> str:
+    image: str = containers(inventory, service)[service]["image"]
+    return image
+
+
+def bootstrap_image(inventory: Inventory, service: str) -> str:
+    return f"{inventory.named(f'{service}-repository').outputs['repositoryUrl']}:bootstrap"
+
+
+def test_a_first_deploy_runs_the_configured_image(run_stack, lookups: Lookups) -> None:  # type: ignore[no-untyped-def]
+    made = lookups()
+    inventory = run_stack("dev")
+    for service in SERVICES:  # all three have a pipeline in dev
+        assert app_image(inventory, service) == bootstrap_image(inventory, service)
+    assert sorted(lookup.args["resourceArnLists"][0] for lookup in made) == sorted(
+        SERVICE_ARN.format(service) for service in SERVICES)
+    assert {lookup.token for lookup in made} == {GET_RESOURCES}  # get_service would fail on a missing service
+
+
+def test_a_pipeline_deployed_service_keeps_its_running_image_and_takes_the_config(  # type: ignore[no-untyped-def]
+        run_stack, stack_services, lookups: Lookups) -> None:
+    made = lookups(existing=["clawbot"])
+    services = stack_services("dev")
+    services["clawbot"] |= {"cpu": 1024, "memory": 2048, "environment": {"FEATURE": "on"}}
+    inventory = run_stack("dev", services=services)
+    by_token = {lookup.token: lookup for lookup in made if lookup.token != GET_RESOURCES}
+    assert by_token[GET_SERVICE].args == {"clusterArn": "arn:aws:ecs:us-east-2:891377221201:cluster/hv-dev",
+                                          "serviceName": "clawbot"}
+    running = by_token[GET_SERVICE].answer["taskDefinition"]
+    assert by_token[GET_CONTAINER].args == {"taskDefinition": running, "containerName": "clawbot"}
+    # The running image, in a revision with the new config, which the service moves to.
+    assert app_image(inventory, "clawbot") == by_token[GET_CONTAINER].answer["image"] != bootstrap_image(
+        inventory, "clawbot")
+    task = inventory.named("clawbot-task")
+    assert (task.inputs["cpu"], task.inputs["memory"]) == ("1024", "2048")
+    assert {"name": "FEATURE", "value": "on"} in containers(inventory, "clawbot")["clawbot"]["environment"]
+    service = inventory.named("clawbot-service")
+    assert service.inputs["taskDefinition"] == task.outputs["arn"]
+    assert service.options["ignoreChanges"] == ["desiredCount"]  # autoscaling owns the count
+    # Services not found by the tagging API still run their configured image.
+    assert app_image(inventory, "hub-v2-api") == bootstrap_image(inventory, "hub-v2-api")
+
+
+def test_a_service_without_a_pipeline_runs_the_configured_image_and_looks_nothing_up(  # type: ignore[no-untyped-def]
+        run_stack, lookups: Lookups) -> None:
+    made = lookups(existing=SERVICES)
+    inventory = run_stack("dev", delivery={"services": {"clawbot": {"repository": "happen-ventures/clawbot"}}})
+    assert [lookup.args["resourceArnLists"] for lookup in made if lookup.token == GET_RESOURCES] == [
+        [SERVICE_ARN.format("clawbot")]]
+    assert app_image(inventory, "hub-v2-api") == bootstrap_image(inventory, "hub-v2-api")
     assert inventory.named("hub-v2-api-service").options["ignoreChanges"] == ["desiredCount"]
+
+
+@pytest.mark.parametrize("failing", [GET_RESOURCES, GET_SERVICE, GET_CONTAINER])
+def test_a_failed_lookup_fails_the_run_instead_of_rolling_back(run_stack, lookups: Lookups,  # type: ignore[no-untyped-def]
+                                                                monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    lookups(existing=SERVICES)
+
+    def denied(args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
+        raise RuntimeError(f"AccessDeniedException: not authorized to perform {failing}")
+
+    monkeypatch.setitem(mocks._INVOKES, failing, denied)
+    with pytest.raises(PreflightError, match="AccessDeniedException"):
+        run_stack("dev")
 
 
 def test_adding_a_service_is_config_only(run_stack, stack_services) -> None:  # type: ignore[no-untyped-def]
