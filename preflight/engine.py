@@ -446,6 +446,11 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
             engine=TrackingEngine(log, monitor.pending), project=spec.project, stack=spec.stack,
             dry_run=spec.dry_run, organization="organization", callbacks=None))
         set_all_config(dict(spec.config), list(spec.secret_keys))
+        # The SDK keeps its outstanding tasks and RPCs in context variables that `configure` leaves
+        # alone: a run that failed leaves its own behind, bound to its closed loop, and this run
+        # would wait on them ("Event loop is closed").
+        settings.SETTINGS.outputs.clear()
+        settings.SETTINGS.rpc_manager.clear()
         stacks: list[Any] = []  # the root stack, from inside its context (its exports may be pending)
 
         def program() -> None:

@@ -299,9 +299,13 @@ def test_a_failed_lookup_fails_the_run_instead_of_rolling_back(run_stack, lookup
     def denied(args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
         raise RuntimeError(f"AccessDeniedException: not authorized to perform {failing}")
 
+    allowed = mocks._INVOKES[failing]
     monkeypatch.setitem(mocks._INVOKES, failing, denied)
     with pytest.raises(PreflightError, match="AccessDeniedException"):
         run_stack("dev")
+    # The failed run leaves none of its outstanding work to the next run in the process.
+    monkeypatch.setitem(mocks._INVOKES, failing, allowed)
+    assert run_stack("prod").named("clawbot-service").inputs["name"] == "clawbot"
 
 
 def test_adding_a_service_is_config_only(run_stack, stack_services) -> None:  # type: ignore[no-untyped-def]
