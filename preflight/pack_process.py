@@ -26,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import IO, Any, Protocol
 import grpc
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
+from . import forking
 from .model import PreflightError
 from .pack_config import PolicyMeta
 from .project import ProgramSpec, read_yaml
@@ -53,7 +53,7 @@ class PackChild(Protocol):
     def returncode(self) -> int | Any: ...
     def poll(self) -> int | None: ...
     def kill(self) -> None: ...
-    def wait(self, timeout: float | None = None) -> int: ...
+    def wait(self) -> int: ...
 
 
 @dataclass
@@ -183,7 +183,7 @@ class ForkedPack:
                 self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
+    def wait(self) -> int:
         if self.returncode is None:
             _, status = os.waitpid(self.pid, 0)
             self.returncode = os.waitstatus_to_exitcode(status)
@@ -197,25 +197,14 @@ class ForkedPack:
 
 def _fork_pack(pack_dir: Path, env: dict[str, str], stderr: IO[bytes]) -> ForkedPack:
     read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()  # or the child would write this process's buffered text again
-    pid = os.fork()
-    if pid == 0:  # the pack: never returns into the caller's code
-        code = 1
-        try:
-            os.close(read_end)
-            _become_pack(pack_dir, env, write_end, stderr)
-            exec(_BOOT, {"__name__": "__main__"})  # the boot code a spawned pack runs
-            code = 0
-        except SystemExit as exit_:
-            code = _exit_code(exit_)
-        except BaseException:  # noqa: BLE001 - as the interpreter would: the traceback, exit code 1
-            traceback.print_exc()
-        finally:
-            with contextlib.suppress(BaseException):
-                sys.stdout.flush()
-                sys.stderr.flush()
-            os._exit(code)
+
+    def pack() -> int:
+        os.close(read_end)
+        _become_pack(pack_dir, env, write_end, stderr)
+        exec(_BOOT, {"__name__": "__main__"})  # the boot code a spawned pack runs
+        return 0
+
+    pid = forking.fork(pack, failed=1)  # 1, as the interpreter exits on an uncaught exception
     os.close(write_end)
     return ForkedPack(pid, os.fdopen(read_end, "rb"))
 
@@ -240,14 +229,6 @@ def _become_pack(pack_dir: Path, env: dict[str, str], stdout: int, stderr: IO[by
                                   errors="backslashreplace")
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _exit_code(exit_: SystemExit) -> int:
-    """The status `sys.exit(x)` gives a process: an int as is, None 0, anything else printed and 1."""
-    if exit_.code is None or isinstance(exit_.code, int):
-        return exit_.code or 0
-    print(exit_.code, file=sys.stderr)
-    return 1
 
 
 def _read_port(process: PackChild, stderr: IO[bytes], pack_dir: Path,

@@ -11,17 +11,16 @@ printed by the parent in the order the stacks were given, then one verdict for a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import os
 import signal
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
+from . import forking
 from .model import EXIT_FAILED, EXIT_PASSED, EXIT_VIOLATIONS
 
 VERDICTS = {EXIT_PASSED: "PASSED", EXIT_VIOLATIONS: "BLOCKED", EXIT_FAILED: "FAILED"}
@@ -97,25 +96,17 @@ def overall_verdict(results: Sequence[tuple[str, int | None]]) -> tuple[str, int
 
 def _fork(args: argparse.Namespace, run_stack: RunStack) -> StackProcess:
     stdout, stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed by print_output
-    sys.stdout.flush()
-    sys.stderr.flush()  # or the child would write the parent's buffered text a second time
-    pid = os.fork()
-    if pid == 0:  # the child: run the stack and exit, never return into the parent's code
-        code = EXIT_FAILED
+
+    def child() -> int:
+        os.dup2(stdout.fileno(), 1)
+        os.dup2(stderr.fileno(), 2)
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
         try:
-            os.dup2(stdout.fileno(), 1)
-            os.dup2(stderr.fileno(), 2)
-            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
-            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-            code = run_stack(args)
+            return run_stack(args)
         except KeyboardInterrupt:
             print(f"FAILED: stack {args.stack} interrupted", file=sys.stderr)
-            code = EXIT_INTERRUPTED
-        except BaseException:  # noqa: BLE001 - reported in this stack's output, as a failed run
-            traceback.print_exc()
-        finally:
-            with contextlib.suppress(BaseException):
-                sys.stdout.flush()
-                sys.stderr.flush()
-            os._exit(code)
+            return EXIT_INTERRUPTED
+
+    pid = forking.fork(child, failed=EXIT_FAILED)  # a traceback there is this stack's failed run
     return StackProcess(stack=args.stack, pid=pid, stdout=stdout, stderr=stderr)
