@@ -36,7 +36,7 @@ from pulumi.runtime.sync_await import _sync_await
 # Provider inputs and structured config are JSON strings; read them as the pack does.
 from policies.hv_rules.conventions import decoded
 
-from . import sdk_imports, stack_references
+from . import collector, sdk_imports, stack_references
 from .deadline import (
     Deadline,
     PendingWork,
@@ -436,7 +436,7 @@ def run_program(spec: ProgramSpec, on_register: Callable[[ResourceRecord], None]
     handler = _ProgramLog()
     log.addHandler(handler)
     deadline = Deadline(timeout)
-    with _program_process_state(spec):
+    with _program_process_state(spec), collector.paced_for_a_run():
         # A fresh root stack per run: without this reset a second program in the same process
         # would be parented to the first one's stack.
         settings.ROOT.set(None)

@@ -34,7 +34,7 @@ from typing import IO, Any, Protocol
 import grpc
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from . import forking
+from . import collector, forking
 from .model import PreflightError
 from .pack_config import PolicyMeta
 from .project import ProgramSpec, read_yaml
@@ -127,7 +127,7 @@ def pack_python(directory: Path) -> str:
 
 # `python -m pulumi.policy`, plus logging to stderr: grpc logs a policy's exception (type and
 # traceback) but its logger has only a NullHandler, so without this the traceback is lost.
-_BOOT = ("import logging, runpy; logging.basicConfig(format='%(message)s'); "
+_BOOT = (f"{collector.PACK_BOOT}; import logging, runpy; logging.basicConfig(format='%(message)s'); "
          "runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from preflight.collector import YOUNG_COLLECTION_EVERY
 from preflight.runner import preflight
 from tests.preflight.test_gate import PROGRAM, make_pack
 
@@ -18,7 +19,7 @@ WriteProgram = Callable[..., Path]
 
 # Reports, as one advisory violation, what the pack's process looks like from inside.
 INSPECTOR = """
-import json, os, sys
+import gc, json, os, sys
 from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
 
 FACTS = json.dumps({
@@ -28,6 +29,7 @@ FACTS = json.dumps({
     "stdin": sys.stdin.read(), "stdout_unbuffered": getattr(sys.stdout, "write_through", False)
                                                    or not sys.stdout.line_buffering,
     "finders": sorted(type(finder).__name__ for finder in sys.meta_path),
+    "gc_threshold": gc.get_threshold()[0], "gc_frozen": gc.get_freeze_count() > 0,
 })
 
 PolicyPack(name="inspector", enforcement_level=EnforcementLevel.ADVISORY, policies=[
@@ -60,6 +62,7 @@ def test_a_forked_pack_starts_in_the_process_a_spawned_one_gets(write_program: W
     facts.pop("finders")
     assert forked_facts == facts
     assert facts["cwd"] == str(pack)
+    assert facts["gc_threshold"] == YOUNG_COLLECTION_EVERY and facts["gc_frozen"]
 
 
 @pytest.mark.parametrize(("source", "expected"), [

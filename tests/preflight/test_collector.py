@@ -1,0 +1,60 @@
+"""The collector's pace during a run: what it changes, and that it is all undone afterwards."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from preflight.collector import YOUNG_COLLECTION_EVERY, paced_for_a_run
+from preflight.engine import run_program
+from preflight.model import PreflightError
+from preflight.project import load_program
+
+WriteProgram = Callable[..., Path]
+
+# What the program sees of the collector while it runs.
+PROGRAM = """
+import gc, pulumi
+pulumi.export("threshold", gc.get_threshold()[0])
+pulumi.export("frozen", gc.get_freeze_count() > 0)
+"""
+
+
+def test_a_run_is_paced_and_leaves_the_collector_as_it_found_it(write_program: WriteProgram) -> None:
+    before = gc.get_threshold(), gc.get_freeze_count()
+    assert before[1] == 0, "the test process froze nothing"
+    inventory = run_program(load_program(write_program(PROGRAM), "dev"))
+    assert inventory.stack_outputs == {"threshold": YOUNG_COLLECTION_EVERY, "frozen": True}
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_a_failed_run_leaves_the_collector_as_it_found_it(write_program: WriteProgram) -> None:
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with pytest.raises(PreflightError, match="boom"):
+        run_program(load_program(write_program("raise RuntimeError('boom')\n"), "dev"))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_what_someone_else_froze_stays_frozen() -> None:
+    # preflight's command freezes what its warm-up built before it forks the stacks' processes.
+    gc.freeze()
+    try:
+        with paced_for_a_run():
+            pass
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_garbage_made_during_a_paced_run_is_still_collected() -> None:
+    class Cycle:
+        pass
+
+    with paced_for_a_run():
+        cycle = Cycle()
+        cycle.self = cycle  # type: ignore[attr-defined]
+        del cycle
+        assert gc.collect() > 0
