@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -374,6 +375,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Cached: each lookup scans every sys.path entry, and the gate asks once per resource.
+@functools.cache
 def _package_version(package: str) -> str:
     try:
         return metadata.version(f"pulumi_{package.replace('-', '_')}")
