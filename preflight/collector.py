@@ -13,11 +13,8 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-YOUNG_COLLECTION_EVERY = 20_000
-
-# The pack's first statement: what it starts with is frozen (a forked pack then never writes to
-# the pages it shares with its parent), and young objects are collected at the run's pace.
-PACK_BOOT = f"import gc; gc.freeze(); gc.set_threshold({YOUNG_COLLECTION_EVERY}, *gc.get_threshold()[1:])"
+# Shared with the pack's boot code, which paces its process the same way.
+from .pack_boot import YOUNG_COLLECTION_EVERY
 
 
 @contextlib.contextmanager

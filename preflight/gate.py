@@ -108,10 +108,10 @@ def _provider(resource: ResourceRecord, by_urn: Mapping[str, ResourceRecord]
 def send_analyze(pack: PolicyPackProcess, resource: ResourceRecord, providers: Mapping[str, ResourceRecord]) -> Any:
     """Send `Analyze` on the resource's inputs, with its provider, as the CLI does per step;
     returns the pending call, so that requests do not wait on each other's answers."""
-    return pack.stub.Analyze.future(_analyze_request(resource, providers), timeout=CALL_TIMEOUT_SECONDS)
+    return pack.stub.Analyze.future(analyze_request(resource, providers), timeout=CALL_TIMEOUT_SECONDS)
 
 
-def _analyze_request(resource: ResourceRecord, providers: Mapping[str, ResourceRecord]) -> Any:
+def analyze_request(resource: ResourceRecord, providers: Mapping[str, ResourceRecord]) -> Any:
     return analyzer_pb2.AnalyzeRequest(
         type=resource.type, properties=_struct(_inputs(resource)), urn=resource.urn, name=resource.name,
         options=_options(resource), provider=_provider(resource, providers))
@@ -135,6 +135,12 @@ def failing_policy(pack: PolicyPackProcess, request: Any) -> str | None:
 
 def analyze_stack(pack: PolicyPackProcess, inventory: Inventory) -> analyzer_pb2.AnalyzeResponse:
     """`AnalyzeStack` once, on outputs, with parents and (property) dependencies."""
+    response: analyzer_pb2.AnalyzeResponse = pack.call("AnalyzeStack", pack.stub.AnalyzeStack,
+                                                       analyze_stack_request(inventory))
+    return response
+
+
+def analyze_stack_request(inventory: Inventory) -> analyzer_pb2.AnalyzeStackRequest:
     by_urn = inventory.by_urn()
     resources = [
         analyzer_pb2.AnalyzerResource(
@@ -146,9 +152,7 @@ def analyze_stack(pack: PolicyPackProcess, inventory: Inventory) -> analyzer_pb2
                                   for key, urns in resource.property_dependencies.items() if urns})
         for resource in inventory.resources
     ]
-    response: analyzer_pb2.AnalyzeResponse = pack.call(
-        "AnalyzeStack", pack.stub.AnalyzeStack, analyzer_pb2.AnalyzeStackRequest(resources=resources))
-    return response
+    return analyzer_pb2.AnalyzeStackRequest(resources=resources)
 
 
 _END = object()
@@ -197,7 +201,7 @@ class PackSession:
                     response = self.pack.result(f"Analyze of {urn}", future)
                 except PreflightError as error:
                     resource = next(r for r in self._submitted if r.urn == urn)
-                    culprit = failing_policy(self.pack, _analyze_request(resource, self._providers))
+                    culprit = failing_policy(self.pack, analyze_request(resource, self._providers))
                     if culprit is None:
                         raise
                     where = f"during Analyze of {urn}"

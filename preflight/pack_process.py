@@ -34,7 +34,7 @@ from typing import IO, Any, Protocol
 import grpc
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from . import collector, forking
+from . import forking, pack_boot
 from .model import PreflightError
 from .pack_config import PolicyMeta
 from .project import ProgramSpec, read_yaml
@@ -125,10 +125,8 @@ def pack_python(directory: Path) -> str:
     return sys.executable
 
 
-# `python -m pulumi.policy`, plus logging to stderr: grpc logs a policy's exception (type and
-# traceback) but its logger has only a NullHandler, so without this the traceback is lost.
-_BOOT = (f"{collector.PACK_BOOT}; import logging, runpy; logging.basicConfig(format='%(message)s'); "
-         "runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)")
+# `python -m pulumi.policy`, and what pack_boot adds to it.
+_BOOT = Path(pack_boot.__file__).read_text(encoding="utf-8")
 
 
 def launch_pack(directory: str | Path, spec: ProgramSpec) -> PolicyPackProcess:

@@ -19,7 +19,7 @@ from typing import Any
 from google.protobuf import json_format
 
 from .engine import SIG_KEY, _plain
-from .gate import PackSession, _analyze_request
+from .gate import PackSession, analyze_request
 from .model import PropertyChange, Remediation, ResourceRecord, Violation
 from .pack_process import PolicyPackProcess
 
@@ -57,7 +57,7 @@ class Remediator:
         packs = self._remediating_packs()
         current = resource
         for pack in packs:
-            request = _analyze_request(current, records)
+            request = analyze_request(current, records)
             response = pack.call(f"Remediate of {resource.urn}", pack.stub.Remediate, request)
             properties = json_format.MessageToDict(request.properties)
             for remediation in response.remediations:
