@@ -196,6 +196,19 @@ def test_two_runs_give_the_same_inventory(write_program: WriteProgram) -> None:
     assert [r.to_json() for r in first.resources] == [r.to_json() for r in second.resources]
 
 
+def test_registrations_carry_no_stack_trace_and_the_sdk_is_restored_after(write_program: WriteProgram) -> None:
+    from pulumi.runtime import resource as sdk_resource
+
+    builder = sdk_resource._get_stack_trace
+    inventory = run(write_program("""
+        import pulumi
+        from pulumi.runtime import resource
+        pulumi.export("frames", len(resource._get_stack_trace().frames))
+    """, PINNED))
+    assert inventory.stack_outputs == {"frames": 0}
+    assert sdk_resource._get_stack_trace is builder
+
+
 def test_each_run_gets_a_fresh_root_stack(write_program: WriteProgram) -> None:
     directory = write_program(COMPONENT_PROGRAM, PINNED)
     run(directory)

@@ -46,9 +46,9 @@ pulumi.export("ready", "yes")
 def test_a_program_that_never_finishes_times_out_naming_what_is_pending(write_program: WriteProgram) -> None:
     directory = write_program(STUCK, PINNED)
     with pytest.raises(PreflightError) as failure:
-        _run(directory, timeout=8)
+        _run(directory, timeout=3)
     message = str(failure.value)
-    assert message.startswith("the program did not finish within 8 s (--timeout) (demo, stack dev)")
+    assert message.startswith("the program did not finish within 3 s (--timeout) (demo, stack dev)")
     assert "still pending: invoke aws:ec2/getAmi:getAmi, resource aws:s3/bucket:Bucket 'waits', " \
            "stack output 'url'" in message
     assert "'done'" not in message and "'ready'" not in message
