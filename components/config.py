@@ -13,9 +13,9 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import pkgutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -152,15 +152,17 @@ PULUMI_NAMESPACES = ("pulumi",)
 
 @functools.cache
 def installed_provider_namespaces() -> tuple[str, ...]:
-    """The config namespaces of the Pulumi provider packages installed beside the program
-    (`aws` for pulumi_aws): each package ships a `pulumi-plugin.json` naming its provider."""
+    """The config namespaces of the Pulumi provider packages importable beside the program
+    (`aws` for pulumi_aws): each package ships a `pulumi-plugin.json` naming its provider. Read
+    off sys.path's directories: parsing every installed distribution's metadata instead cost a
+    tenth of a run."""
     names = set()
-    for distribution in metadata.distributions():
-        package = (distribution.metadata["Name"] or "").lower().replace("-", "_")
-        if not package.startswith("pulumi_"):
+    for module in pkgutil.iter_modules():
+        location = getattr(module.module_finder, "path", None)
+        if not module.ispkg or not module.name.startswith("pulumi_") or location is None:
             continue
         try:
-            plugin = json.loads(Path(str(distribution.locate_file(f"{package}/pulumi-plugin.json"))).read_text())
+            plugin = json.loads((Path(location) / module.name / "pulumi-plugin.json").read_text())
         except (OSError, ValueError):
             continue
         if isinstance(plugin, dict) and plugin.get("resource") and isinstance(plugin.get("name"), str):
