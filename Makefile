@@ -32,7 +32,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 ## bench: both stacks against the CDK anchor (wall, peak memory, ratios), one stack alone, the
 ## cost of a service, the audit scan. CDK_ANCHOR is where the anchor app lives on this machine.

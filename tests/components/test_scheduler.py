@@ -1,19 +1,36 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
 from preflight.engine import run_program
 from preflight.model import Inventory
 from preflight.pack_process import PolicyPackProcess
-from preflight.project import load_program
+from preflight.project import ProgramSpec, load_program
 from preflight.runner import DEFAULT_POLICY_PACK, REPO_ROOT
 from tests.batch_gate import gate
 
 SCHEDULER = {"enabled": True, "schedules": {
     "airtable-sync": {"expression": "cron(0/15 * * * ? *)", "payload": {"job": "sync"}},
     "daily-report": {"expression": "cron(0 7 ? * MON-FRI *)", "timezone": "Europe/Paris"}}}
+
+
+@pytest.fixture(scope="module")
+def scheduled() -> Callable[[str], Inventory]:
+    """`stack` with the scheduler on, run once per stack for this module's tests."""
+    runs: dict[str, Inventory] = {}
+
+    def run(stack: str) -> Inventory:
+        if stack not in runs:
+            runs[stack] = run_program(scheduled_spec(stack))
+        return runs[stack]
+    return run
+
+
+def scheduled_spec(stack: str) -> ProgramSpec:
+    return load_program(REPO_ROOT, stack).with_config(scheduler=SCHEDULER)
 
 
 def scheduler_resources(inventory: Inventory) -> list[str]:
@@ -25,8 +42,8 @@ def test_scheduler_off_creates_nothing(dev: Inventory, prod: Inventory) -> None:
     assert not [r for r in dev.resources if r.name.startswith("scheduler")]
 
 
-def test_scheduler_on_creates_the_whole_shelf(run_stack) -> None:  # type: ignore[no-untyped-def]
-    inventory = run_stack("prod", scheduler=SCHEDULER)
+def test_scheduler_on_creates_the_whole_shelf(scheduled: Callable[[str], Inventory]) -> None:
+    inventory = scheduled("prod")
     queue, dlq = inventory.named("scheduler-queue"), inventory.named("scheduler-dlq")
     assert json.loads(queue.inputs["redrivePolicy"]) == {"deadLetterTargetArn": dlq.outputs["arn"],
                                                          "maxReceiveCount": 5}
@@ -44,8 +61,8 @@ def test_scheduler_on_creates_the_whole_shelf(run_stack) -> None:  # type: ignor
     assert "hv-prod-scheduler-dlq-depth" in alarm_names
 
 
-def test_only_the_consumer_may_read_the_queue(run_stack) -> None:  # type: ignore[no-untyped-def]
-    inventory = run_stack("dev", scheduler=SCHEDULER)
+def test_only_the_consumer_may_read_the_queue(scheduled: Callable[[str], Inventory]) -> None:
+    inventory = scheduled("dev")
     queue_arn = inventory.named("scheduler-queue").outputs["arn"]
     for service in ("hub-v2-api", "hub-v2-web", "clawbot"):
         policy = inventory.named(f"{service}-task-policy").inputs["policy"]
@@ -53,8 +70,8 @@ def test_only_the_consumer_may_read_the_queue(run_stack) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_the_gate_passes_with_the_scheduler_on(policy_pack: PolicyPackProcess, stack: str) -> None:
-    spec = load_program(REPO_ROOT, stack).with_config(scheduler=SCHEDULER)
-    inventory = run_program(spec)
-    violations, _ = gate([policy_pack], [DEFAULT_POLICY_PACK / f"config.{stack}.json"], spec, inventory)
+def test_the_gate_passes_with_the_scheduler_on(policy_pack: PolicyPackProcess,
+                                              scheduled: Callable[[str], Inventory], stack: str) -> None:
+    violations, _ = gate([policy_pack], [DEFAULT_POLICY_PACK / f"config.{stack}.json"],
+                         scheduled_spec(stack), scheduled(stack))
     assert [v.detail for v in violations if v.mandatory] == []

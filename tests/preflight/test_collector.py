@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,30 +23,40 @@ pulumi.export("frozen", gc.get_freeze_count() > 0)
 """
 
 
-def test_a_run_is_paced_and_leaves_the_collector_as_it_found_it(write_program: WriteProgram) -> None:
+@pytest.fixture
+def nothing_frozen() -> Iterator[None]:
+    """The suite freezes what outlives each test module; these tests start from a process that
+    froze nothing, as `python -m preflight --stack dev` does, and leave the suite's state."""
+    gc.unfreeze()
+    yield
+    gc.collect()
+    gc.freeze()
+
+
+def test_a_run_is_paced_and_leaves_the_collector_as_it_found_it(write_program: WriteProgram,
+                                                                 nothing_frozen: None) -> None:
     before = gc.get_threshold(), gc.get_freeze_count()
-    assert before[1] == 0, "the test process froze nothing"
+    assert before[1] == 0
     inventory = run_program(load_program(write_program(PROGRAM), "dev"))
     assert inventory.stack_outputs == {"threshold": YOUNG_COLLECTION_EVERY, "frozen": True}
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
-def test_a_failed_run_leaves_the_collector_as_it_found_it(write_program: WriteProgram) -> None:
+def test_a_failed_run_leaves_the_collector_as_it_found_it(write_program: WriteProgram,
+                                                          nothing_frozen: None) -> None:
     before = gc.get_threshold(), gc.get_freeze_count()
+    assert before[1] == 0
     with pytest.raises(PreflightError, match="boom"):
         run_program(load_program(write_program("raise RuntimeError('boom')\n"), "dev"))
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
-def test_what_someone_else_froze_stays_frozen() -> None:
+def test_what_someone_else_froze_stays_frozen(nothing_frozen: None) -> None:
     # preflight's command freezes what its warm-up built before it forks the stacks' processes.
     gc.freeze()
-    try:
-        with paced_for_a_run():
-            pass
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
+    with paced_for_a_run():
+        pass
+    assert gc.get_freeze_count() > 0
 
 
 def test_garbage_made_during_a_paced_run_is_still_collected() -> None:
