@@ -47,7 +47,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     yield  # the module's fixtures are finalized by now
-    if nextitem is None or nextitem.module is not item.module:  # type: ignore[attr-defined]
+    if nextitem is None or nextitem.getparent(pytest.Module) is not item.getparent(pytest.Module):
         gc.collect()
         gc.freeze()
 
