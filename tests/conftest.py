@@ -35,21 +35,24 @@ from preflight.runner import DEFAULT_POLICY_PACK  # noqa: E402
 RunStack = Callable[..., Inventory]
 
 
-# The suite's heap (the SDK's modules, moto, hypothesis, session fixtures) outlives every test,
-# yet each full collection traversed all of it again: ~30 a worker, 0.3-0.5 s each. Freezing
-# what survives a collection at each test module's end keeps later collections to what was
-# made since; the collection first means no garbage is frozen.
-def pytest_collection_finish(session: pytest.Session) -> None:
+def freeze_survivors() -> None:
+    """The suite's heap (the SDK's modules, moto, hypothesis, session fixtures) outlives every
+    test, yet each full collection traversed all of it again: ~30 a worker, 0.3-0.5 s each.
+    Freezing what survives a collection keeps later collections to what was made since; the
+    collection first means no garbage is frozen."""
     gc.collect()
     gc.freeze()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    freeze_survivors()
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     yield  # the module's fixtures are finalized by now
     if nextitem is None or nextitem.getparent(pytest.Module) is not item.getparent(pytest.Module):
-        gc.collect()
-        gc.freeze()
+        freeze_survivors()
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +83,20 @@ def test_every_top_level_module_of_the_sdk_is_followed() -> None:
 ])
 def test_the_scan_finds_each_way_of_naming_a_service(source: str, expected: set[tuple[str, int]]) -> None:
     assert services_named(source) == expected
+
+
+def test_mypy_checks_a_followed_service_and_types_a_skipped_one_as_any(tmp_path: Path) -> None:
+    # What the overrides above rely on: the most specific section wins, so `pulumi_aws.ec2.*`
+    # (followed) beats `pulumi_aws.*` (skipped). The repo's cache keeps this to a second or two
+    # after `make test`'s own mypy run.
+    probe = tmp_path / "typecheck_scope_probe.py"
+    probe.write_text("import pulumi_aws as aws\n\n"
+                     "aws.ec2.Vpc('v', cidr_blok='10.0.0.0/16')\n"
+                     "aws.sfn.StateMachine('m', bogus=1)\n")
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(REPO_ROOT / "pyproject.toml"),
+         "--cache-dir", str(REPO_ROOT / ".mypy_cache"), "--no-error-summary", str(probe)],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    errors = [line for line in checked.stdout.splitlines() if ": error:" in line]
+    assert errors and all(":3: error:" in line for line in errors), checked.stdout + checked.stderr
+    assert 'Unexpected keyword argument "cidr_blok"' in checked.stdout

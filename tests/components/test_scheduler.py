@@ -8,9 +8,10 @@ import pytest
 from preflight.engine import run_program
 from preflight.model import Inventory
 from preflight.pack_process import PolicyPackProcess
-from preflight.project import ProgramSpec, load_program
-from preflight.runner import DEFAULT_POLICY_PACK, REPO_ROOT
+from preflight.project import ProgramSpec
+from preflight.runner import DEFAULT_POLICY_PACK
 from tests.batch_gate import gate
+from tests.conftest import stack_spec
 
 SCHEDULER = {"enabled": True, "schedules": {
     "airtable-sync": {"expression": "cron(0/15 * * * ? *)", "payload": {"job": "sync"}},
@@ -30,7 +31,7 @@ def scheduled() -> Callable[[str], Inventory]:
 
 
 def scheduled_spec(stack: str) -> ProgramSpec:
-    return load_program(REPO_ROOT, stack).with_config(scheduler=SCHEDULER)
+    return stack_spec(stack, scheduler=SCHEDULER)
 
 
 def scheduler_resources(inventory: Inventory) -> list[str]:

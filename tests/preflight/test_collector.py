@@ -12,6 +12,7 @@ from preflight.collector import YOUNG_COLLECTION_EVERY, paced_for_a_run
 from preflight.engine import run_program
 from preflight.model import PreflightError
 from preflight.project import load_program
+from tests.conftest import freeze_survivors
 
 WriteProgram = Callable[..., Path]
 
@@ -29,8 +30,7 @@ def nothing_frozen() -> Iterator[None]:
     froze nothing, as `python -m preflight --stack dev` does, and leave the suite's state."""
     gc.unfreeze()
     yield
-    gc.collect()
-    gc.freeze()
+    freeze_survivors()
 
 
 def test_a_run_is_paced_and_leaves_the_collector_as_it_found_it(write_program: WriteProgram,
