@@ -14,7 +14,14 @@ It starts the pack as `python -m pulumi.policy` would, plus three things that ch
   an `Analyze`'s time. Within one `Analyze`, `AnalyzeStack` or `Remediate`, the conversion of a
   message object is computed once; every policy still gets its own copy, since
   `deserialize_properties` builds new containers from the converted value. Nothing is kept
-  between requests. A pulumi-policy without the servicer this expects is left as it is.
+  between requests. A pulumi-policy without the servicer this expects is left as it is;
+- each policy's property maps built when it first reads them: the servicer deserializes a
+  resource's properties (and its provider's) and wraps every nested value in an unknown-checking
+  proxy for every policy before calling it, though most policies judge one resource type and
+  return on seeing another. The proxy a policy receives is of the servicer's own proxy class and
+  builds, on its first use, exactly what the servicer would have built, for that policy alone. A
+  map nobody reads is never built (deserializing is where a malformed engine message would fail:
+  it now fails in the policy that reads it, or not at all).
 """
 
 from __future__ import annotations
@@ -69,6 +76,68 @@ class _ConversionsPerRequest:
         return answer
 
 
+def _deferred_proxy_class(dict_proxy: type, deserialize: Callable[..., Any],
+                          proxy: Callable[[Any], Any]) -> type:
+    """A subclass of pulumi-policy's `_DictProxy` whose target is built on first use.
+
+    `_DictProxy`'s methods (and `serialize_properties`, through its `"__target"` key) all read the
+    name-mangled `_DictProxy__target`; here that name is a property building it once."""
+
+    class DeferredDictProxy(dict_proxy):  # type: ignore[misc]
+        def __init__(self, converted: Any) -> None:  # the base __init__ is what is deferred
+            self._converted = converted
+            self._built: Any = None
+            self._DictProxy__props_acc: list[str] = []
+
+        @property
+        def _DictProxy__target(self) -> Any:
+            if self._built is None:
+                self._built = proxy(deserialize(self._converted))._DictProxy__target
+                self._converted = None
+            return self._built
+
+    DeferredDictProxy.__name__ = DeferredDictProxy.__qualname__ = dict_proxy.__name__
+    return DeferredDictProxy
+
+
+class _Deferred:
+    """What the servicer's `deserialize_properties` returns instead of deserializing: the converted
+    map, handed to its `unknown_checking_proxy` next."""
+
+    __slots__ = ("converted",)
+
+    def __init__(self, converted: Any) -> None:
+        self.converted = converted
+
+
+def build_property_maps_on_first_use() -> bool:
+    """Defer the servicer's property maps (see above); False where pulumi-policy is not the one
+    this expects."""
+    try:
+        from pulumi_policy import policy, proxy
+    except ImportError:
+        return False
+    deserialize = getattr(policy, "deserialize_properties", None)
+    checking_proxy = getattr(policy, "unknown_checking_proxy", None)
+    dict_proxy = getattr(proxy, "_DictProxy", None)
+    if not (callable(deserialize) and callable(checking_proxy) and isinstance(dict_proxy, type)
+            and {"_DictProxy__target", "_DictProxy__props_acc"} <= set(vars(dict_proxy(
+                {}, [])))):
+        return False
+    deferred_proxy = _deferred_proxy_class(dict_proxy, deserialize, checking_proxy)
+
+    def deserialize_properties(props: Any, proxy_secrets: bool = False) -> Any:
+        # Remediate's maps (secrets kept as such) are returned to the engine: built as before.
+        return deserialize(props, proxy_secrets) if proxy_secrets else _Deferred(props)
+
+    def unknown_checking_proxy(props: Any) -> Any:
+        return deferred_proxy(props.converted) if isinstance(props, _Deferred) else checking_proxy(props)
+
+    setattr(policy, "deserialize_properties", deserialize_properties)  # noqa: B010 - module globals
+    setattr(policy, "unknown_checking_proxy", unknown_checking_proxy)  # noqa: B010 - of pulumi-policy's
+    return True
+
+
 def convert_once_per_request() -> bool:
     """Install the per-request conversions into pulumi-policy; False where its servicer is not
     the one this expects (or pulumi-policy is missing: the pack's own start then says so)."""
@@ -92,6 +161,7 @@ def main() -> None:
     pace_collector()
     logging.basicConfig(format="%(message)s")
     convert_once_per_request()
+    build_property_maps_on_first_use()
     runpy.run_module("pulumi.policy", run_name="__main__", alter_sys=True)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
 from google.protobuf import struct_pb2
+from pulumi_policy import deserialize, proxy, secret
+from pulumi_policy.deserialize import SPECIAL_SECRET_SIG as SECRET_SIG
+from pulumi_policy.deserialize import SPECIAL_SIG_KEY as SIG_KEY
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE
 
 from preflight import gate, pack_process
 from preflight.model import Inventory
-from preflight.pack_boot import _ConversionsPerRequest
+from preflight.pack_boot import _ConversionsPerRequest, build_property_maps_on_first_use
 from preflight.pack_config import reconcile_config
 from preflight.pack_process import PolicyPackProcess, running_packs
 from preflight.runner import DEFAULT_POLICY_PACK
@@ -28,14 +33,16 @@ def _answers(pack: PolicyPackProcess, inventory: Inventory) -> list[Any]:
     return [*answers, pack.stub.AnalyzeStack(gate.analyze_stack_request(inventory))]
 
 
+@pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_pack_answers_every_request_of_a_stack_as_the_clis_start_does(
-        dev: Inventory, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = stack_spec("dev")
+        request: pytest.FixtureRequest, stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    inventory: Inventory = request.getfixturevalue(stack)
+    spec = stack_spec(stack)
     with running_packs([DEFAULT_POLICY_PACK], spec) as (booted,):
-        ours = _answers(booted, dev)
+        ours = _answers(booted, inventory)
     monkeypatch.setattr(pack_process, "_BOOT", CLI_BOOT)
     with running_packs([DEFAULT_POLICY_PACK], spec) as (plain,):
-        theirs = _answers(plain, dev)
+        theirs = _answers(plain, inventory)
     assert any(answer.diagnostics for answer in theirs), "the comparison covers violations"
     assert ours == theirs
 
@@ -88,3 +95,64 @@ def test_outside_a_request_and_with_options_every_call_converts() -> None:
     answering(None, None, None)
     answering(None, None, None)
     assert json_format.conversions == 4
+
+
+@pytest.fixture
+def deferred_maps(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """pulumi-policy's servicer module with the deferred property maps installed (undone after)."""
+    from pulumi_policy import policy
+
+    for name in ("deserialize_properties", "unknown_checking_proxy"):
+        monkeypatch.setattr(policy, name, getattr(policy, name))
+    assert build_property_maps_on_first_use()
+    return policy
+
+
+PROPERTIES = {"name": "db", "tags": {"pillar": "aws"}, "ports": [{"from": 5432}, {"from": UNKNOWN_NUMBER_VALUE}],
+              "password": {SIG_KEY: SECRET_SIG, "value": "hunter2"}}
+
+
+def _as_servicer_builds(policy: Any, converted: dict[str, Any]) -> Any:
+    """The two calls the servicer makes for each policy, on an already converted map."""
+    return policy.unknown_checking_proxy(policy.deserialize_properties(converted))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(value[key]) for key in value}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_plain(item) for item in value]
+    return value
+
+
+def test_a_deferred_map_is_what_the_servicer_built_and_each_policy_gets_its_own(deferred_maps: Any) -> None:
+    eager = proxy.unknown_checking_proxy(deserialize.deserialize_properties(PROPERTIES))
+    first, second = _as_servicer_builds(deferred_maps, PROPERTIES), _as_servicer_builds(deferred_maps, PROPERTIES)
+    assert isinstance(first, proxy._DictProxy) and type(first).__name__ == "_DictProxy"
+    assert _plain(first["tags"]) == {"pillar": "aws"} and first["password"] == "hunter2"
+    assert len(first) == len(eager) and list(first) == list(eager) and "tags" in first
+    first["name"] = "changed by one policy"
+    assert second["name"] == "db" and PROPERTIES["name"] == "db"
+    assert deserialize.serialize_properties(second) == deserialize.serialize_properties(eager)
+    with pytest.raises(proxy.UnknownValueError) as deferred_error:
+        second["ports"][1]["from"]
+    with pytest.raises(proxy.UnknownValueError) as eager_error:
+        eager["ports"][1]["from"]
+    assert deferred_error.value.message == eager_error.value.message == (
+        "number value at .ports.1.from can't be known during preview")
+
+
+def test_a_map_no_policy_reads_is_never_deserialized(deferred_maps: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[Any] = []
+    monkeypatch.setattr(deserialize, "_deserialize_property",
+                        lambda value, *args: built.append(value) or value)
+    props = _as_servicer_builds(deferred_maps, PROPERTIES)
+    assert built == []
+    assert props["name"] == "db" and len(built) == len(PROPERTIES)
+
+
+def test_remediations_and_other_callers_get_what_pulumi_policy_builds(deferred_maps: Any) -> None:
+    kept = deferred_maps.deserialize_properties(PROPERTIES, True)  # Remediate's call: secrets kept
+    assert isinstance(kept, secret._DictSecretsProxy)
+    plain = deferred_maps.unknown_checking_proxy({"a": [1]})
+    assert type(plain) is proxy._DictProxy and _plain(plain) == {"a": [1]}

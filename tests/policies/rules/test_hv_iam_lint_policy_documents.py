@@ -80,3 +80,34 @@ def test_only_this_accounts_oidc_providers_and_their_keys_are_accepted(outcome: 
     found = by_resource(outcome, RULE)["foreign"]
     assert any("UNKNOWN_FEDERATION_SOURCE (arn:aws:iam::123456789012:oidc-provider/" in m for m in found), found
     assert any(f"Unknown condition {GITHUB}:sub" in m for m in found), found
+
+
+def _first_scanned(definition: list[dict[str, Any]], service: str, action: str) -> Any:
+    """What parliament's own lookup returns: the first match of a scan, in the definition's order."""
+    for service_info in definition:
+        if service_info["prefix"] == service:
+            for privilege_info in service_info["privileges"]:
+                if privilege_info["privilege"] == action:
+                    return service_info, privilege_info
+    return None
+
+
+def test_the_indexed_lookup_answers_every_action_as_parliaments_scan_does() -> None:
+    import parliament
+    import parliament.statement
+
+    from policies.hv_rules import hv_iam_lint_policy_documents as rule
+
+    assert parliament.statement.get_privilege_info is rule.get_privilege_info
+    actions = {(service["prefix"], privilege["privilege"]) for service in parliament.iam_definition
+               for privilege in service["privileges"]}
+    assert len(actions) > 10_000
+    for service, action in actions:
+        service_info, privilege_info = _first_scanned(parliament.iam_definition, service, action)
+        found = rule.get_privilege_info(service, action)
+        assert found is privilege_info
+        assert found["service_resources"] is service_info["resources"]
+        assert found["service_conditions"] is service_info["conditions"]
+    for service, action in (("s3", "GetObjekt"), ("nosuchservice", "GetObject"), ("S3", "GetObject")):
+        with pytest.raises(parliament.UnknownActionException, match=f"^Unknown action {service}:{action}$"):
+            rule.get_privilege_info(service, action)
