@@ -25,6 +25,7 @@ document, each corrected here on purpose and nowhere else:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -60,23 +61,24 @@ _UNKNOWN_CONDITION = re.compile(r"^Unknown condition (?P<key>\S+) for action (?P
 logging.getLogger("parliament").setLevel(logging.CRITICAL)
 
 
-def _privileges_by_action(definition: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[Any, Any]]:
-    """(service prefix, action) → (service, privilege), the first of each as a scan meets them."""
-    index: dict[tuple[str, str], tuple[Any, Any]] = {}
-    for service in definition:
-        for privilege in service["privileges"]:
-            index.setdefault((service["prefix"], privilege["privilege"]), (service, privilege))
+@functools.cache
+def _privileges_of(prefix: str) -> dict[str, tuple[Any, Any]]:
+    """A service's actions → (service, privilege), the first of each as parliament's scan meets
+    them. Built per service on its first lookup: building it for all would touch every object of
+    parliament's definitions, copying their pages into each pack forked from a parent holding them."""
+    index: dict[str, tuple[Any, Any]] = {}
+    for service in parliament.iam_definition:
+        if service["prefix"] == prefix:
+            for privilege in service["privileges"]:
+                index.setdefault(privilege["privilege"], (service, privilege))
     return index
-
-
-_PRIVILEGES = _privileges_by_action(parliament.iam_definition)
 
 
 def get_privilege_info(service: str, action: str) -> Any:
     """parliament's `get_privilege_info`, answered from an index: it scans every service's
     privileges per lookup (~3,900 lookups a stack, the pack's largest single cost). Same object,
     same keys added to it, same exception for an unknown action."""
-    found = _PRIVILEGES.get((service, action))
+    found = _privileges_of(service).get(action)
     if found is None:
         raise parliament.UnknownActionException(f"Unknown action {service}:{action}")
     service_info, privilege_info = found
