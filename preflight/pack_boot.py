@@ -2,7 +2,7 @@
 spawned, the same text exec'd when forked (see pack_process). It may run under the pack's own
 interpreter, so it imports nothing of preflight's.
 
-It starts the pack as `python -m pulumi.policy` would, plus three things that change no answer:
+It starts the pack as `python -m pulumi.policy` would, plus four things that change no answer:
 
 - logging to stderr: grpc logs a policy's exception (type and traceback), but its logger has only
   a NullHandler, so without this the traceback is lost;
