@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,18 +27,23 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
+def preflight_once(stack: str, cwd: Path, report_file: Path) -> tuple[float, dict[str, Any]]:
+    """The wall of one `python -m preflight` on `stack` of the program in `cwd`, and its JSON report."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "preflight", "--cwd", str(cwd), "--stack", stack,
+                    "--json", str(report_file)], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    report: dict[str, Any] = json.loads(report_file.read_text())
+    return wall, report
+
+
 def time_preflight(stack: str, cwd: Path = REPO_ROOT) -> dict[str, float]:
     walls, gates, programs = [], [], []
     resources = 0
     with tempfile.TemporaryDirectory() as scratch:
-        report_file = Path(scratch) / "report.json"
         for _ in range(RUNS):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "preflight", "--cwd", str(cwd), "--stack", stack,
-                            "--json", str(report_file)], cwd=REPO_ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
-            walls.append(time.perf_counter() - started)
-            report = json.loads(report_file.read_text())
+            wall, report = preflight_once(stack, cwd, Path(scratch) / "report.json")
+            walls.append(wall)
             gates.append(report["timings"]["gate"])
             programs.append(report["timings"]["program"])
             resources = sum(1 for r in report["resources"] if r["custom"])
@@ -60,10 +66,19 @@ def program_with_services(directory: Path, count: int) -> Path:
 
 
 def time_service_cost(few: int = 3, many: int = 10) -> tuple[float, float]:
-    with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as large:
-        base = time_preflight("dev", program_with_services(Path(small), few))["wall"]
-        grown = time_preflight("dev", program_with_services(Path(large), many))["wall"]
-    return base, (grown - base) / (many - few)
+    """The median wall of dev with `few` services, and the median of what each service adds:
+    the two programs run in turn, RUNS pairs after a warm-up pair, each pair's difference taken
+    alone, so that a machine busy in one stretch of the run weighs on both sides of it alike."""
+    with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as large, \
+            tempfile.TemporaryDirectory() as scratch:
+        programs = program_with_services(Path(small), few), program_with_services(Path(large), many)
+        pairs = []
+        for run in range(RUNS + 1):
+            walls = [preflight_once("dev", program, Path(scratch) / "report.json")[0] for program in programs]
+            if run:  # the first pair is the warm-up
+                pairs.append(walls)
+    return (statistics.median(base for base, _ in pairs),
+            statistics.median((grown - base) / (many - few) for base, grown in pairs))
 
 
 def process_tree(root: int) -> set[int]:
