@@ -198,23 +198,26 @@ def installed_anchor() -> Path | None:
 
 def compare_with_anchor() -> None:
     both = [sys.executable, "-m", "preflight", "--stack", "dev", "--stack", "prod"]
+    commands = {"preflight --stack dev --stack prod": both,
+                "the same with --jobs 1 (in turn)": [*both, "--jobs", "1"]}
     anchor = installed_anchor()
     print(f"both stacks, gate included, median of {RUNS} after a warm-up (peak = whole process tree):")
     if anchor is None:
-        ((wall, peak),), memory = measure([(both, REPO_ROOT)])
+        figures, memory = measure([(command, REPO_ROOT) for command in commands.values()])
         print(f"  peak memory measured as {memory}")
-        print(f"  preflight --stack dev --stack prod  wall {wall:.2f} s  peak {peak:.0f} MiB")
+        for label, (wall, peak) in zip(commands, figures, strict=True):
+            print(f"  {label:36}wall {wall:.2f} s  peak {peak:.0f} MiB")
         return
     try:
-        ((node_wall, node_peak), (wall, peak)), memory = measure([(["node", "app.js"], anchor),
-                                                                  (both, REPO_ROOT)])
+        ((node_wall, node_peak), *figures), memory = measure(
+            [(["node", "app.js"], anchor), *((command, REPO_ROOT) for command in commands.values())])
     finally:
         shutil.rmtree(anchor.parent, ignore_errors=True)
     print(f"  peak memory measured as {memory}")
-    print(f"  node app.js (anchor)                wall {node_wall:.2f} s  peak {node_peak:.0f} MiB")
-    print(f"  preflight --stack dev --stack prod  wall {wall:.2f} s  peak {peak:.0f} MiB")
-    print(f"  ratio (preflight / anchor)          wall {wall / node_wall:.2f} (target <= 1.0)  "
-          f"peak {peak / node_peak:.2f} (target <= 0.5)")
+    print(f"  {'node app.js (anchor)':36}wall {node_wall:.2f} s  peak {node_peak:.0f} MiB")
+    for label, (wall, peak) in zip(commands, figures, strict=True):
+        print(f"  {label:36}wall {wall:.2f} s  peak {peak:.0f} MiB  ratio to the anchor: wall "
+              f"{wall / node_wall:.2f} (target <= 1.0), peak {peak / node_peak:.2f} (target <= 0.5)")
 
 
 def main() -> int:

@@ -30,7 +30,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cwd", default=".", help="the Pulumi project directory (default: .)")
     parser.add_argument("--stack", dest="stacks", action="append", metavar="STACK",
                         help="a stack to run (default: dev); may be repeated: the stacks run side by "
-                             "side, and per-stack paths then need {stack}, replaced by each name")
+                             "side (see --jobs), and per-stack paths then need {stack}, replaced by "
+                             "each name")
+    parser.add_argument("--jobs", type=_jobs, metavar="N",
+                        help="with several stacks, run at most N at once (default: all; 1 runs them in "
+                             "turn, for a machine short of memory: each stack's process and its packs "
+                             "are alive only during its own run)")
     parser.add_argument("--policy-pack", action="append", default=[], metavar="DIR",
                         help="a policy pack directory; may be repeated (default: this repo's policies/)")
     parser.add_argument("--policy-pack-config", action="append", default=[], metavar="FILE",
@@ -118,6 +123,12 @@ def _stack_tag(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of stacks, 1 or more")
+    return int(text)
+
+
 def _seconds(text: str) -> float:
     try:
         seconds = float(text)
@@ -142,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         warm_up(load_program(args.cwd, args.stacks[0]))
     for pack in args.policy_pack or [DEFAULT_POLICY_PACK]:
         warm_up_pack(Path(pack))
-    return stacks.run_side_by_side(runs, run_stack)
+    return stacks.run_side_by_side(runs, run_stack, jobs=args.jobs or len(runs))
 
 
 def run_stack(args: argparse.Namespace) -> int:

@@ -2,9 +2,9 @@
 
 The Pulumi runtime keeps its state in module globals (settings, the root stack, the config), so
 two stacks cannot run in one process. They run in processes forked after the warm-up, side by
-side on the cores there are: each starts its packs at once and finds the program's modules
-loaded. The parent holds no event loop, thread or gRPC channel when it forks (it has run
-nothing yet), so the children start clean. Each child's console output is kept apart and
+side on the cores there are (at most `--jobs` at once): each starts its packs at once and finds
+the program's modules loaded. The parent holds no event loop, thread or gRPC channel when it
+forks (it has run nothing yet), so the children start clean. Each child's console output is kept apart and
 printed by the parent in the order the stacks were given, then one verdict for all.
 """
 
@@ -41,6 +41,10 @@ class StackProcess:
 
     def wait(self) -> int:
         _, status = os.waitpid(self.pid, 0)
+        return self.ended(status)
+
+    def ended(self, status: int) -> int:
+        """Record the exit of this stack's process, from its wait status."""
         code = os.waitstatus_to_exitcode(status)
         if code < 0:
             self.stderr.write(f"FAILED: stack {self.stack}'s process was killed by signal "
@@ -62,27 +66,41 @@ class StackProcess:
             self.wait()
 
 
-def run_side_by_side(runs: Sequence[argparse.Namespace], run_stack: RunStack) -> int:
-    """Run each stack's `run_stack(args)` in a process of its own, all at once; print their
-    console output in the given order and one overall verdict; return the worst exit code."""
+def run_side_by_side(runs: Sequence[argparse.Namespace], run_stack: RunStack, jobs: int) -> int:
+    """Run each stack's `run_stack(args)` in a process of its own, at most `jobs` at once (the
+    next starts as one ends); print their console output in the given order, each once it and
+    those before it have ended, then one overall verdict; return the worst exit code."""
     processes: list[StackProcess] = []
     # What the warm-up built stays out of the collector's reach, so that a collection in a child
     # does not write to (and so copy) every page it shares with the parent.
     gc.freeze()
     try:
-        for args in runs:
-            processes.append(_fork(args, run_stack))
-        for index, process in enumerate(processes):
-            process.wait()
-            if index:
-                print()
-            process.print_output()
+        printed = 0
+        while printed < len(runs):
+            while len(processes) < len(runs) and sum(p.exit_code is None for p in processes) < jobs:
+                processes.append(_fork(runs[len(processes)], run_stack))
+            _wait_for_any(processes)
+            while printed < len(processes) and processes[printed].exit_code is not None:
+                if printed:
+                    print()
+                processes[printed].print_output()
+                printed += 1
     finally:
         for process in processes:
             process.reap()
     verdict, code = overall_verdict([(p.stack, p.exit_code) for p in processes])
     print(f"\n{verdict}")
     return code
+
+
+def _wait_for_any(processes: Sequence[StackProcess]) -> None:
+    """Until one of the running stack processes has ended (the parent has no other children)."""
+    running = {process.pid: process for process in processes if process.exit_code is None}
+    while True:
+        pid, status = os.wait()
+        if pid in running:
+            running[pid].ended(status)
+            return
 
 
 def overall_verdict(results: Sequence[tuple[str, int | None]]) -> tuple[str, int]:

@@ -226,3 +226,47 @@ def test_several_stacks_run_side_by_side_and_report_in_the_given_order(tmp_path:
     assert all(r["urn"].startswith("urn:pulumi:dev::") for r in dev["resources"])
     assert (out / "dev.mmd").is_file() and not (out / "prod.mmd").exists()
     assert "Traceback" not in result.stderr
+
+
+# Each stack's program notes which others were running when it started, and stays a while.
+TAKING_TURNS = """
+import pathlib, time
+import pulumi
+stack = pulumi.get_stack()
+others = sorted(path.name.removeprefix("running-") for path in pathlib.Path(".").glob("running-*"))
+pathlib.Path(f"order-{time.monotonic_ns()}-{stack}").touch()
+pathlib.Path(f"running-{stack}").touch()
+time.sleep(0.5)
+pathlib.Path(f"running-{stack}").unlink()
+pathlib.Path(f"saw-{stack}").write_text(" ".join(others))
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_jobs_bounds_how_many_stacks_run_at_once_in_the_given_order(tmp_path: Path, jobs: int) -> None:
+    stacks = ["qa", "prod", "dev"]
+    write_project(tmp_path, TAKING_TURNS, "config: {}\n")
+    for stack in stacks:
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text("config: {}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "preflight", "--cwd", str(tmp_path), "--jobs", str(jobs),
+         *(arg for stack in stacks for arg in ("--stack", stack))],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.rstrip().splitlines()
+    assert lines[-1] == "Overall: PASSED (qa PASSED, prod PASSED, dev PASSED)"
+    assert [line for line in lines if line.startswith("preflight: demo")] == [
+        f"preflight: demo / stack {stack}" for stack in stacks]
+    saw = {stack: (tmp_path / f"saw-{stack}").read_text().split() for stack in stacks}
+    assert all(len(others) < jobs for others in saw.values()), saw
+    if jobs == 1:
+        started = sorted(tmp_path.glob("order-*"), key=lambda path: int(path.name.split("-")[1]))
+        assert [path.name.split("-")[2] for path in started] == stacks
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two", "1.5"])
+def test_jobs_must_be_a_whole_number_of_one_or_more(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(["--stack", "dev", "--stack", "prod", "--jobs", jobs])
+    assert exit_.value.code == 2
+    assert f"argument --jobs: {jobs!r}: expected a whole number of stacks, 1 or more" in capsys.readouterr().err
