@@ -236,7 +236,7 @@ stack = pulumi.get_stack()
 others = sorted(path.name.removeprefix("running-") for path in pathlib.Path(".").glob("running-*"))
 pathlib.Path(f"order-{time.monotonic_ns()}-{stack}").touch()
 pathlib.Path(f"running-{stack}").touch()
-time.sleep(0.5)
+time.sleep(0.3)
 pathlib.Path(f"running-{stack}").unlink()
 pathlib.Path(f"saw-{stack}").write_text(" ".join(others))
 """
