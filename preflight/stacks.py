@@ -4,8 +4,8 @@ The Pulumi runtime keeps its state in module globals (settings, the root stack, 
 two stacks cannot run in one process. They run in processes forked after the warm-up, side by
 side on the cores there are (at most `--jobs` at once): each starts its packs at once and finds
 the program's modules loaded. The parent holds no event loop, thread or gRPC channel when it
-forks (it has run nothing yet), so the children start clean. Each child's console output is kept apart and
-printed by the parent in the order the stacks were given, then one verdict for all.
+forks (it has run nothing yet), so the children start clean. Each child's console output is
+kept apart and printed by the parent in the order the stacks were given, then one verdict for all.
 """
 
 from __future__ import annotations
