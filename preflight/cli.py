@@ -124,9 +124,13 @@ def _stack_tag(text: str) -> tuple[str, str]:
 
 
 def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of stacks, 1 or more")
-    return int(text)
+    return jobs
 
 
 def _seconds(text: str) -> float:

@@ -264,7 +264,7 @@ def test_jobs_bounds_how_many_stacks_run_at_once_in_the_given_order(tmp_path: Pa
         assert [path.name.split("-")[2] for path in started] == stacks
 
 
-@pytest.mark.parametrize("jobs", ["0", "-1", "two", "1.5"])
+@pytest.mark.parametrize("jobs", ["0", "-1", "two", "1.5", "²", ""])
 def test_jobs_must_be_a_whole_number_of_one_or_more(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         parse_args(["--stack", "dev", "--stack", "prod", "--jobs", jobs])
