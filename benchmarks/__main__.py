@@ -198,26 +198,25 @@ def installed_anchor() -> Path | None:
 
 def compare_with_anchor() -> None:
     both = [sys.executable, "-m", "preflight", "--stack", "dev", "--stack", "prod"]
-    commands = {"preflight --stack dev --stack prod": both,
-                "the same with --jobs 1 (in turn)": [*both, "--jobs", "1"]}
+    ours = {"preflight --stack dev --stack prod": both,
+            "the same with --jobs 1 (in turn)": [*both, "--jobs", "1"]}
     anchor = installed_anchor()
     print(f"both stacks, gate included, median of {RUNS} after a warm-up (peak = whole process tree):")
-    if anchor is None:
-        figures, memory = measure([(command, REPO_ROOT) for command in commands.values()])
-        print(f"  peak memory measured as {memory}")
-        for label, (wall, peak) in zip(commands, figures, strict=True):
-            print(f"  {label:36}wall {wall:.2f} s  peak {peak:.0f} MiB")
-        return
+    commands = [(command, REPO_ROOT) for command in ours.values()]
     try:
-        ((node_wall, node_peak), *figures), memory = measure(
-            [(["node", "app.js"], anchor), *((command, REPO_ROOT) for command in commands.values())])
+        figures, memory = measure(commands if anchor is None else [(["node", "app.js"], anchor), *commands])
     finally:
-        shutil.rmtree(anchor.parent, ignore_errors=True)
+        if anchor is not None:
+            shutil.rmtree(anchor.parent, ignore_errors=True)
     print(f"  peak memory measured as {memory}")
-    print(f"  {'node app.js (anchor)':36}wall {node_wall:.2f} s  peak {node_peak:.0f} MiB")
-    for label, (wall, peak) in zip(commands, figures, strict=True):
-        print(f"  {label:36}wall {wall:.2f} s  peak {peak:.0f} MiB  ratio to the anchor: wall "
-              f"{wall / node_wall:.2f} (target <= 1.0), peak {peak / node_peak:.2f} (target <= 0.5)")
+    if anchor is not None:
+        (node_wall, node_peak), *figures = figures
+        print(f"  {'node app.js (anchor)':36}wall {node_wall:.2f} s  peak {node_peak:.0f} MiB")
+    for label, (wall, peak) in zip(ours, figures, strict=True):
+        ratios = "" if anchor is None else (
+            f"  ratio to the anchor: wall {wall / node_wall:.2f} (target <= 1.0), "
+            f"peak {peak / node_peak:.2f} (target <= 0.5)")
+        print(f"  {label:36}wall {wall:.2f} s  peak {peak:.0f} MiB{ratios}")
 
 
 def main() -> int:
